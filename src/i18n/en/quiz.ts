@@ -1,0 +1,1 @@
+export const quiz = {} as const;

@@ -1,0 +1,27 @@
+import type { site as en } from "../en/site.ts";
+
+export const site = {
+  "site.name": "ws-lab",
+  "site.tagline": "Протокол WebSocket (RFC 6455) — руками, байт за байтом",
+  "site.skipToContent": "Перейти к содержанию",
+  "nav.lessons": "Уроки",
+  "nav.playground": "Песочница",
+  "nav.previous": "Назад",
+  "nav.next": "Дальше",
+  "nav.onThisPage": "На этой странице",
+  "nav.menu": "Меню",
+  "lang.switch": "English",
+  "lang.switchLabel": "Открыть эту страницу на английском",
+  "theme.toggle": "Переключить тёмную тему",
+  "code.copy": "Копировать",
+  "code.copied": "Скопировано",
+  "search.label": "Поиск по урокам",
+  "search.placeholder": "Поиск…",
+  "home.title": "ws-lab: WebSocket по байтам",
+  "home.intro": "Уроки по RFC 6455 с живыми виджетами: посчитайте ключ Accept, соберите и разберите фрейм, посмотрите на маскирование и поговорите с эхо-сервером, который показывает каждый байт.",
+  "home.start": "Начать с первого урока",
+  "notFound.title": "Страница не найдена",
+  "notFound.body": "По этому адресу ничего нет. Возможно, страница переехала или в ссылке опечатка.",
+  "notFound.home": "К урокам",
+  "lesson.rfc": "Разделы RFC 6455",
+} as const satisfies Record<keyof typeof en, string>;
