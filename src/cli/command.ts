@@ -1,0 +1,32 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** One `ws-lab` subcommand: a one-line summary for the command list, and its entry point (exit status). */
+export interface Command {
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+/** Exit statuses shared by every subcommand. */
+export const Exit = { Ok: 0, ProtocolError: 1, Usage: 2 } as const;
+
+/** Wrong invocation: the message says what was wrong and how to fix it; it exits with status 2. */
+export class UsageProblem extends Error {}
+
+/**
+ * Parses options with node:util, turning its errors into a UsageProblem that points at `--help`.
+ * @throws UsageProblem for unknown options or missing option values.
+ */
+export function parseOptions<T extends NonNullable<ParseArgsConfig["options"]>>(name: string, args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageProblem(`${(error as Error).message}\nRun 'ws-lab ${name} --help' to see the options.`);
+  }
+}
+
+/** Reads all of standard input as text. */
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}

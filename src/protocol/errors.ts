@@ -1,0 +1,181 @@
+/** Close status codes from RFC 6455 §7.4.1 and the IANA registry, by name. */
+export const CloseCode = {
+  NormalClosure: 1000,
+  GoingAway: 1001,
+  ProtocolError: 1002,
+  UnsupportedData: 1003,
+  Reserved: 1004,
+  NoStatusReceived: 1005,
+  AbnormalClosure: 1006,
+  InvalidPayload: 1007,
+  PolicyViolation: 1008,
+  MessageTooBig: 1009,
+  MandatoryExtension: 1010,
+  InternalError: 1011,
+  ServiceRestart: 1012,
+  TryAgainLater: 1013,
+  BadGateway: 1014,
+  TlsHandshake: 1015,
+} as const;
+
+/** Stable codes of the ways a peer breaks the framing rules, with the close code each leads to. */
+export const frameErrorCodes = {
+  "unmasked-client-frame": 1002,
+  "masked-server-frame": 1002,
+  "reserved-bits": 1002,
+  "reserved-opcode": 1002,
+  "fragmented-control": 1002,
+  "control-too-long": 1002,
+  "unexpected-continuation": 1002,
+  "expected-continuation": 1002,
+  "length-msb-set": 1002,
+  "non-minimal-length": 1002,
+  "close-payload-one-byte": 1002,
+  "invalid-close-code": 1002,
+  "invalid-utf8": 1007,
+  "invalid-close-reason": 1007,
+  "message-too-big": 1009,
+  "frame-too-big": 1009,
+} as const;
+export type FrameErrorCode = keyof typeof frameErrorCodes;
+
+/** Stable codes of opening-handshake failures (server side checks a request, client side a response). */
+export const handshakeErrorCodes = [
+  "malformed-head",
+  "method-not-get",
+  "http-version",
+  "host-missing",
+  "upgrade-not-websocket",
+  "connection-not-upgrade",
+  "key-missing",
+  "key-not-base64",
+  "key-wrong-length",
+  "version-missing",
+  "version-unsupported",
+  "protocols-invalid",
+  "extensions-invalid",
+  "origin-forbidden",
+  "response-malformed",
+  "response-status",
+  "response-upgrade",
+  "response-connection",
+  "accept-missing",
+  "accept-mismatch",
+  "protocol-unrequested",
+  "extension-unrequested",
+] as const;
+export type HandshakeErrorCode = (typeof handshakeErrorCodes)[number];
+
+/** Stable codes of API misuse by the caller (never caused by the peer). */
+export const usageErrorCodes = [
+  "invalid-state",
+  "invalid-opcode",
+  "invalid-masking-key",
+  "close-code-not-sendable",
+  "close-reason-too-long",
+  "control-payload-too-long",
+  "invalid-hex",
+] as const;
+export type UsageErrorCode = (typeof usageErrorCodes)[number];
+
+export type ErrorCode = FrameErrorCode | HandshakeErrorCode | UsageErrorCode;
+
+/** Every stable error code, so that a test can check each has a UI message. */
+export const errorCodes: readonly ErrorCode[] = [
+  ...(Object.keys(frameErrorCodes) as FrameErrorCode[]),
+  ...handshakeErrorCodes,
+  ...usageErrorCodes,
+];
+
+/** RFC 6455 section that each frame-level rule comes from. */
+const frameErrorSections: Record<FrameErrorCode, string> = {
+  "unmasked-client-frame": "5.1",
+  "masked-server-frame": "5.1",
+  "reserved-bits": "5.2",
+  "reserved-opcode": "5.2",
+  "fragmented-control": "5.5",
+  "control-too-long": "5.5",
+  "unexpected-continuation": "5.4",
+  "expected-continuation": "5.4",
+  "length-msb-set": "5.2",
+  "non-minimal-length": "5.2",
+  "close-payload-one-byte": "5.5.1",
+  "invalid-close-code": "7.4",
+  "invalid-utf8": "8.1",
+  "invalid-close-reason": "5.5.1",
+  "message-too-big": "10.4",
+  "frame-too-big": "10.4",
+};
+
+/** A peer broke RFC 6455 after the handshake: the connection fails with `closeCode`. */
+export class WebSocketError extends Error {
+  readonly code: FrameErrorCode;
+  readonly closeCode: number;
+  readonly section: string;
+
+  constructor(code: FrameErrorCode, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.closeCode = frameErrorCodes[code];
+    this.section = frameErrorSections[code];
+  }
+}
+
+/** A framing rule was broken (close code 1002). */
+export class ProtocolError extends WebSocketError {}
+
+/** A text message or close reason is not valid UTF-8 (close code 1007). */
+export class InvalidPayloadError extends WebSocketError {}
+
+/** A message broke the endpoint's policy (close code 1008); no core rule raises it, servers may. */
+export class PolicyViolationError extends WebSocketError {}
+
+/** A frame or message is larger than the endpoint accepts (close code 1009). */
+export class MessageTooBigError extends WebSocketError {}
+
+/** HTTP status a failed opening handshake is answered with; null when the client side fails it. */
+export type HandshakeStatus = 400 | 403 | 405 | 426 | null;
+
+/** The opening handshake failed: a server answers with `status`, a client fails the connection. */
+export class HandshakeError extends Error {
+  readonly code: HandshakeErrorCode;
+  readonly status: HandshakeStatus;
+  readonly section: string;
+
+  constructor(code: HandshakeErrorCode, status: HandshakeStatus, section: string, message: string) {
+    super(message);
+    this.name = "HandshakeError";
+    this.code = code;
+    this.status = status;
+    this.section = section;
+  }
+}
+
+/** The caller misused the API (bad argument), as opposed to the peer breaking the protocol. */
+export class UsageError extends Error {
+  readonly code: UsageErrorCode;
+
+  constructor(code: UsageErrorCode, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The caller tried to send after our Close frame (RFC 6455 §5.5.1). */
+export class InvalidStateError extends UsageError {
+  constructor(message: string) {
+    super("invalid-state", message);
+  }
+}
+
+/** A hex string could not be read; `position` is the index of the first bad character. */
+export class HexError extends UsageError {
+  readonly position: number;
+
+  constructor(position: number, message: string) {
+    super("invalid-hex", message);
+    this.position = position;
+  }
+}
