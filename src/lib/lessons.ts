@@ -5,7 +5,12 @@ export type Lesson = CollectionEntry<"lessons">;
 
 /** `en/05-masking` -> `masking`: the URL slug drops the language and the ordering prefix. */
 export function lessonSlug(lesson: Lesson): string {
-  return lesson.id.split("/")[1]!.replace(/^\d+-/, "");
+  return slugFromFileName(lesson.id.split("/")[1]!);
+}
+
+/** `05-masking.mdx` -> `masking`; the same rule names the self-check's progress key. */
+export function slugFromFileName(fileName: string): string {
+  return fileName.replace(/\.mdx?$/, "").replace(/^\d+-/, "");
 }
 
 export function lessonLang(lesson: Lesson): Lang {
@@ -20,4 +25,11 @@ export function lessonHref(lang: Lang, slug: string): string {
 export async function lessonsFor(lang: Lang): Promise<Lesson[]> {
   const all = await getCollection("lessons", (entry) => lessonLang(entry) === lang);
   return all.sort((a, b) => a.data.order - b.data.order);
+}
+
+/** The lessons before and after `slug` in course order, for the previous/next links. */
+export function neighbours(lessons: readonly Lesson[], slug: string): { previous?: Lesson; next?: Lesson } {
+  const index = lessons.findIndex((lesson) => lessonSlug(lesson) === slug);
+  if (index < 0) return {};
+  return { previous: lessons[index - 1], next: lessons[index + 1] };
 }

@@ -1,0 +1,90 @@
+import { existsSync } from "node:fs";
+import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import { onTestFinished } from "vitest";
+
+/** Where Chromium lives: $CHROMIUM_PATH, else the Debian package's path. */
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(
+    (path): path is string => Boolean(path),
+  );
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) {
+    throw new Error(
+      `No Chromium found (looked at ${candidates.join(", ")}). The browser tests need one: ` +
+        "install it with `apt-get install -y chromium` or point CHROMIUM_PATH at a Chromium binary.",
+    );
+  }
+  return found;
+}
+
+export interface TestBrowser {
+  /** A fresh context and page; the running test fails if the page talks to any other origin. */
+  newPage(options?: BrowserContextOptions): Promise<RecordedPage>;
+  close(): Promise<void>;
+}
+
+export interface RecordedPage {
+  page: Page;
+  context: BrowserContext;
+  /** Every URL the page requested (HTTP and WebSocket), in order. */
+  requests: string[];
+}
+
+/** Only the site's own server may be contacted: the course promises to load nothing from elsewhere. */
+function isLocal(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === "data:" || protocol === "blob:" || protocol === "about:") return true;
+  return hostname === "127.0.0.1";
+}
+
+export async function launchBrowser(): Promise<TestBrowser> {
+  // playwright gives every launch a fresh temporary user-data-dir and deletes it on close.
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+
+  return {
+    async newPage(options = {}) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+      // Fail fast: every page here is local and static, so 10 s means something is broken.
+      context.setDefaultTimeout(10_000);
+      const page = await context.newPage();
+      const requests: string[] = [];
+      const foreign: string[] = [];
+      const pageErrors: string[] = [];
+      await context.route("**/*", (route) => {
+        const url = route.request().url();
+        requests.push(url);
+        if (isLocal(url)) return route.continue();
+        foreign.push(url);
+        return route.abort("blockedbyclient");
+      });
+      await context.routeWebSocket(/.*/, (ws) => {
+        requests.push(ws.url());
+        if (isLocal(ws.url())) ws.connectToServer();
+        else foreign.push(ws.url());
+      });
+      page.on("pageerror", (error) => pageErrors.push(String(error)));
+      onTestFinished(async () => {
+        await context.close();
+        if (foreign.length > 0) throw new Error(`the page requested other origins:\n${foreign.join("\n")}`);
+        if (pageErrors.length > 0) throw new Error(`the page threw:\n${pageErrors.join("\n")}`);
+      });
+      return { page, context, requests };
+    },
+    async close() {
+      await browser.close();
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join, relative, sep } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { launchBrowser, type TestBrowser } from "./browser.ts";
+
+const base = inject("BASE_URL");
+const dist = fileURLToPath(new URL("../../dist/", import.meta.url));
+
+/** Every page the build wrote, as the path a reader would open. */
+function builtPages(): string[] {
+  const pages: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".html")) {
+        const url = "/" + relative(dist, path).split(sep).join("/");
+        pages.push(url.endsWith("/index.html") ? url.slice(0, -"index.html".length) : url);
+      }
+    }
+  };
+  walk(dist);
+  return pages.sort();
+}
+
+function langOfPath(path: string): "en" | "ru" | null {
+  const first = path.split("/")[1];
+  return first === "en" || first === "ru" ? first : null;
+}
+
+let browser: TestBrowser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("the built site", () => {
+  test("every page reachable from /en/ and /ru/ has the right lang, a working language switch and no dead links", async () => {
+    const { page } = await browser.newPage();
+    const queue = ["/en/", "/ru/", ...builtPages().filter((path) => path !== "/404.html")];
+    const seen = new Set<string>();
+    const linkStatus = new Map<string, number>();
+    const problems: string[] = [];
+
+    while (queue.length > 0) {
+      const path = queue.shift()!;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const response = await page.goto(base + path);
+      if (response?.status() !== 200) {
+        problems.push(`${path}: HTTP ${response?.status()}`);
+        continue;
+      }
+      if (new URL(page.url()).pathname !== path) continue; // the root page redirects by language
+      const lang = langOfPath(path);
+      const htmlLang = await page.locator("html").getAttribute("lang");
+      if (lang && htmlLang !== lang) problems.push(`${path}: <html lang="${htmlLang}">, expected "${lang}"`);
+      if (lang && (await page.locator("main#content").count()) !== 1) problems.push(`${path}: no <main id="content">`);
+      if (lang && (await page.locator('a.skip-link[href="#content"]').count()) !== 1) problems.push(`${path}: no skip link`);
+
+      const hrefs = await page.$$eval("a[href]", (anchors) => anchors.map((a) => (a as HTMLAnchorElement).href));
+      for (const href of hrefs) {
+        const url = new URL(href);
+        if (url.origin !== base) continue;
+        const target = url.pathname;
+        if (!linkStatus.has(target)) {
+          const check = await page.request.get(base + target, { maxRedirects: 0 });
+          linkStatus.set(target, check.status());
+          if (check.status() === 200 && check.headers()["content-type"]?.includes("text/html")) queue.push(target);
+        }
+        if (linkStatus.get(target) !== 200) problems.push(`${path} links to ${target}: HTTP ${linkStatus.get(target)}`);
+      }
+
+      if (lang) {
+        const twin = await page.getAttribute('[data-testid="lang-switch"]', "href");
+        const expected = path.replace(/^\/(en|ru)\//, `/${lang === "en" ? "ru" : "en"}/`);
+        if (twin !== expected) problems.push(`${path}: language switch goes to ${twin}, expected ${expected}`);
+      }
+    }
+
+    expect(problems).toEqual([]);
+    // Both languages were crawled, with more than the two home pages each.
+    expect([...seen].filter((path) => path.startsWith("/en/")).length).toBeGreaterThan(1);
+    expect([...seen].filter((path) => path.startsWith("/ru/")).length).toBeGreaterThan(1);
+  });
+
+  test("the language switch leads to the twin page, which speaks the other language and links back", async () => {
+    const { page } = await browser.newPage();
+    const lessons = builtPages().filter((path) => /^\/en\/[^/]+\/$/.test(path));
+    expect(lessons.length).toBeGreaterThan(0);
+    for (const path of ["/en/", ...lessons]) {
+      await page.goto(base + path);
+      const [response] = await Promise.all([page.waitForEvent("response", (r) => r.request().isNavigationRequest()), page.click('[data-testid="lang-switch"]')]);
+      await page.waitForLoadState();
+      expect(new URL(page.url()).pathname).toBe(path.replace(/^\/en\//, "/ru/"));
+      expect(response.status(), `the Russian twin of ${path}`).toBe(200);
+      expect(await page.locator("html").getAttribute("lang")).toBe("ru");
+      expect(await page.locator('[data-testid="lang-switch"]').getAttribute("href")).toBe(path);
+    }
+  });
+
+  test("an unknown address answers 404 with the not-found page in both languages", async () => {
+    const { page } = await browser.newPage();
+    for (const path of ["/no-such-page/", "/ru/no-such-lesson/"]) {
+      const response = await page.goto(base + path);
+      expect(response?.status()).toBe(404);
+      await expect(page.locator('[data-not-found] [lang="en"] h1').textContent()).resolves.toMatch(/not found/i);
+      await expect(page.locator('[data-not-found] [lang="ru"] h1').textContent()).resolves.toMatch(/не найдена/i);
+    }
+    expect(await page.locator("html").getAttribute("lang")).toBe("ru");
+  });
+
+  test("the root page sends a Russian browser to /ru/ and any other to /en/", async () => {
+    for (const [locale, expected] of [
+      ["ru-RU", "/ru/"],
+      ["en-US", "/en/"],
+      ["de-DE", "/en/"],
+    ] as const) {
+      const { page } = await browser.newPage({ locale });
+      await page.goto(base + "/");
+      await page.waitForURL((url) => url.pathname === expected);
+      expect(await page.locator("html").getAttribute("lang")).toBe(expected.slice(1, 3));
+    }
+  });
+
+  test("without JavaScript the root page still offers both languages", async () => {
+    const { page } = await browser.newPage({ javaScriptEnabled: false });
+    await page.goto(base + "/");
+    expect(await page.locator('a[href="/en/"]').count()).toBe(1);
+    expect(await page.locator('a[href="/ru/"]').count()).toBe(1);
+  });
+});
