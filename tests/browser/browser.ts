@@ -70,10 +70,11 @@ export async function launchBrowser(): Promise<TestBrowser> {
         foreign.push(url);
         return route.abort("blockedbyclient");
       });
-      await context.routeWebSocket(/.*/, (ws) => {
+      // Observed, not routed: a routed WebSocket would be Playwright's own client, and /inspect must
+      // see the frames (and masking keys) that Chromium itself puts on the wire.
+      page.on("websocket", (ws) => {
         requests.push(ws.url());
-        if (isLocal(ws.url())) ws.connectToServer();
-        else foreign.push(ws.url());
+        if (!isLocal(ws.url())) foreign.push(ws.url());
       });
       page.on("pageerror", (error) => pageErrors.push(String(error)));
       onTestFinished(async () => {

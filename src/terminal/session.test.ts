@@ -1,0 +1,173 @@
+import { describe, expect, test } from "vitest";
+import { t, type Lang } from "../i18n/index.ts";
+import { toAnsi } from "./ansi.ts";
+import { TerminalSession } from "./session.ts";
+import { openVirtual } from "./transports/virtual.ts";
+import type { Emit, Transport, TransportState } from "./transports/transport.ts";
+import { browserMayClose } from "./transports/live.ts";
+
+const fixedMask = new Uint8Array([0x37, 0xfa, 0x21, 0x3d]);
+const randomBytes = (n: number) => (n === 4 ? fixedMask.slice() : new Uint8Array(n).fill(7));
+
+/** A stand-in for the browser's WebSocket: it refuses what a page cannot do and reports what a test feeds it. */
+class FakeLive implements Transport {
+  readonly kind = "live" as const;
+  readonly url: string;
+  readonly protocol = null;
+  state: TransportState = "open";
+  sent: unknown[] = [];
+  readonly emit: Emit;
+  constructor(url: string, emit: Emit) {
+    this.url = url;
+    this.emit = emit;
+  }
+  limitation(command: "fragments" | "ping" | "raw" | { close: number | null }) {
+    if (typeof command === "object") return browserMayClose(command.close) ? null : ("closeCode" as const);
+    return command;
+  }
+  send(payload: unknown) {
+    this.sent.push(payload);
+  }
+  ping() {}
+  raw() {}
+  close() {}
+  abort() {
+    this.state = "closed";
+  }
+}
+
+function console(lang: Lang = "en") {
+  const lines: string[] = [];
+  let live: FakeLive | null = null;
+  const session = new TerminalSession({
+    lang,
+    base: "http://127.0.0.1:4321/en/playground/",
+    output: { line: (line) => lines.push(toAnsi(line, false)), clear: () => lines.splice(0) },
+    open: (target, protocols, emit) => {
+      if (target.kind === "virtual") return openVirtual(target.path, protocols, emit, { randomBytes });
+      live = new FakeLive(target.url.href, emit);
+      return live;
+    },
+  });
+  const settle = async (done: () => boolean) => {
+    for (let i = 0; i < 300 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(done()).toBe(true);
+  };
+  return { session, lines, settle, live: () => live! };
+}
+
+describe("a scripted session on the virtual server", () => {
+  test("connect, send hello, close: the prompt, the masked frame, the echo and the close are printed", async () => {
+    const { session, lines, settle } = console();
+    expect(session.prompt()).toBe("ws-lab> ");
+    session.run("connect");
+    await settle(() => session.transport?.state === "open");
+    expect(session.prompt()).toBe("virtual:/echo> ");
+    session.run("send Hello");
+    await settle(() => lines.includes("← text, 5 bytes: Hello"));
+    expect(lines).toContain("→ FIN=1 RSV=000 opcode=0x1 (text) MASK=1 length=5 masking key 37 fa 21 3d");
+    expect(lines).toContain("  81 85 37 fa 21 3d 7f 9f 4d 51 58");
+    expect(lines).toContain("  81 05 48 65 6c 6c 6f");
+    session.run("close 1000 bye");
+    await settle(() => session.transport?.state === "closed");
+    expect(lines).toContain("← close from the server: 1000");
+    expect(lines.at(-1)).toBe("Connection closed cleanly, code 1000.");
+    expect(session.prompt()).toBe("ws-lab> ");
+  });
+
+  test("frames off leaves only the messages", async () => {
+    const { session, lines, settle } = console();
+    session.run("connect");
+    await settle(() => session.transport?.state === "open");
+    const before = lines.length;
+    session.run("frames off");
+    session.run("send hi");
+    await settle(() => lines.includes("← text, 2 bytes: hi"));
+    expect(lines.slice(before)).toEqual([t("en", "terminal.frames.off"), "→ text, 2 bytes: hi", "← text, 2 bytes: hi"]);
+  });
+
+  test("an echoed escape sequence is printed as visible text", async () => {
+    const { session, lines, settle } = console();
+    session.run("connect");
+    await settle(() => session.transport?.state === "open");
+    session.run("send \x1b[2Jboom\x07");
+    await settle(() => lines.some((line) => line.startsWith("← text")));
+    expect(lines.find((line) => line.startsWith("← text"))).toBe("← text, 9 bytes: \\x1b[2Jboom\\x07");
+    expect(lines.join("\n")).not.toContain("\x1b");
+  });
+
+  test("raw with an unmasked frame shows the server's 1002 and what it means, in Russian too", async () => {
+    const { session, lines, settle } = console("ru");
+    session.run("connect");
+    await settle(() => session.transport?.state === "open");
+    session.run("raw 81 05 48 65 6c 6c 6f");
+    await settle(() => session.transport?.state === "closed");
+    expect(lines).toContain("← close от сервера: 1002 unmasked-client-frame");
+    expect(lines).toContain(`  ${t("ru", "error.unmasked-client-frame")}`);
+  });
+
+  test("commands that need a connection say so", () => {
+    const { session, lines } = console();
+    session.run("send hi");
+    expect(lines).toEqual([t("en", "terminal.notConnected")]);
+  });
+
+  test("a path the sandbox lacks is a failed handshake with the status it answered", async () => {
+    const { session, lines, settle } = console();
+    session.run("connect virtual:/chat");
+    await settle(() => session.transport?.state === "closed");
+    expect(lines).toContain("← HTTP/1.1 404 Not Found");
+    expect(lines).toContain(t("en", "terminal.handshakeStatus", { status: 404 }));
+  });
+});
+
+describe("a session on a live server", () => {
+  test("connect /inspect resolves against the page and the prompt shows the URL", () => {
+    const { session } = console();
+    session.run("connect /inspect");
+    expect(session.prompt()).toBe("ws://127.0.0.1:4321/inspect> ");
+  });
+
+  test("fragments, ping, raw and browser-forbidden close codes are explained, not sent", () => {
+    const { session, lines, live } = console();
+    session.run("connect /echo");
+    lines.splice(0);
+    session.run("send --fragments 2 hi");
+    session.run("ping");
+    session.run("raw 81 00");
+    session.run("close 1001");
+    expect(lines).toEqual([
+      t("en", "terminal.limit.fragments"),
+      t("en", "terminal.limit.ping"),
+      t("en", "terminal.limit.raw"),
+      t("en", "terminal.limit.closeCode", { code: 1001 }),
+    ]);
+    expect(live().sent).toEqual([]);
+  });
+
+  test("/inspect reports are shown as the frame the server saw, with its masking key", () => {
+    const { session, lines, live } = console();
+    session.run("connect /inspect");
+    live().emit({
+      type: "inspect",
+      message: {
+        type: "frame", fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: 1, opcodeName: "text",
+        masked: true, maskingKey: "a1b2c3d4", payloadLength: 5, payloadHex: "68656c6c6f",
+      },
+    });
+    expect(lines.slice(-2)).toEqual([
+      "→ server saw FIN=1 RSV=000 opcode=0x1 (text) MASK=1 length=5 masking key a1 b2 c3 d4",
+      "  payload (unmasked): 68 65 6c 6c 6f",
+    ]);
+  });
+
+  test("an unreachable server offers the virtual one", () => {
+    const { session, lines, live } = console();
+    session.run("connect ws://127.0.0.1:9/echo");
+    live().emit({ type: "unreachable", detail: null });
+    expect(lines.slice(-2)).toEqual([
+      t("en", "terminal.unreachable", { url: "ws://127.0.0.1:9/echo" }),
+      t("en", "terminal.offerVirtual"),
+    ]);
+  });
+});

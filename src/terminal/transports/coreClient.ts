@@ -1,0 +1,239 @@
+import {
+  buildClientRequest,
+  checkServerResponse,
+  Connection,
+  findHeadEnd,
+  generateKey,
+  InvalidStateError,
+  Opcode,
+  type ConnectionEvent,
+  type RandomBytes,
+} from "../../protocol/index.ts";
+import type { Payload } from "../commands.ts";
+import type { Emit, Limitation, Transport, TransportKind, TransportState } from "./transport.ts";
+
+/** The byte stream under a client: an in-page pipe to a sandbox, or a TCP/TLS socket. */
+export interface ByteLink {
+  write(bytes: Uint8Array): void;
+  /** Closes our side of the stream. */
+  end(): void;
+}
+
+/** Where and how to open the connection. */
+export interface ClientTarget {
+  host: string;
+  path: string;
+  protocols: readonly string[];
+  origin?: string;
+  randomBytes?: RandomBytes;
+}
+
+const encoder = new TextEncoder();
+const latin1 = new TextDecoder("latin1");
+
+/** Splits `bytes` into `count` runs of nearly equal length (any byte boundary, even inside a character). */
+export function splitBytes(bytes: Uint8Array, count: number): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    parts.push(bytes.subarray(Math.floor((i * bytes.length) / count), Math.floor(((i + 1) * bytes.length) / count)));
+  }
+  return parts;
+}
+
+/**
+ * A WebSocket client made of the core alone: it writes the upgrade request, checks the response
+ * (§4.1) and then runs a client `Connection`, reporting every byte it sends and receives. The
+ * virtual transport and `ws-lab connect` differ only in the `ByteLink` under it.
+ */
+export class CoreClient implements Transport {
+  readonly kind: TransportKind;
+  readonly url: string;
+  protocol: string | null = null;
+
+  private readonly target: ClientTarget;
+  private readonly emit: Emit;
+  private readonly key: string;
+  private link: ByteLink | null = null;
+  private connection: Connection | null = null;
+  private head: Uint8Array = new Uint8Array(0);
+  private handshake: Promise<void> | null = null;
+  /** Our side of the stream is closed. */
+  private ended = false;
+  private endReceived = false;
+  private failed = false;
+
+  constructor(kind: TransportKind, url: string, target: ClientTarget, emit: Emit) {
+    this.kind = kind;
+    this.url = url;
+    this.target = target;
+    this.emit = emit;
+    this.key = generateKey(target.randomBytes);
+  }
+
+  get state(): TransportState {
+    if (this.failed) return "closed";
+    return this.connection?.state ?? "connecting";
+  }
+
+  /** Starts the opening handshake over `link`. */
+  attach(link: ByteLink): void {
+    this.link = link;
+    const request = buildClientRequest({
+      host: this.target.host,
+      path: this.target.path,
+      key: this.key,
+      protocols: this.target.protocols,
+      origin: this.target.origin,
+    });
+    this.emit({ type: "request", text: request });
+    link.write(encoder.encode(request));
+  }
+
+  /** Bytes from the server. */
+  receive(bytes: Uint8Array): void {
+    if (this.connection) {
+      this.connection.receiveData(bytes);
+      this.flush();
+      return;
+    }
+    if (this.failed) return;
+    // Bytes that arrive while the response is checked (asynchronously) wait their turn.
+    if (this.handshake) {
+      this.handshake = this.handshake.then(() => this.receive(bytes));
+      return;
+    }
+    const head = new Uint8Array(this.head.length + bytes.length);
+    head.set(this.head);
+    head.set(bytes, this.head.length);
+    this.head = head;
+    const end = findHeadEnd(head);
+    if (end === -1) return;
+    this.handshake = this.answer(head.subarray(0, end), head.subarray(end));
+  }
+
+  /** The server closed the stream. */
+  receiveEnd(): void {
+    if (this.endReceived) return;
+    this.endReceived = true;
+    const finish = () => {
+      if (this.connection) {
+        this.connection.receiveEof();
+        this.flush();
+      } else if (!this.failed) {
+        this.failed = true;
+        this.emit({ type: "handshake-failed", code: "response-malformed", status: null });
+      }
+    };
+    if (this.handshake) this.handshake = this.handshake.then(finish);
+    else finish();
+  }
+
+  private async answer(head: Uint8Array, rest: Uint8Array): Promise<void> {
+    this.emit({ type: "response", text: latin1.decode(head) });
+    const check = await checkServerResponse(head, { key: this.key, protocols: this.target.protocols });
+    if (!check.ok) {
+      this.failed = true;
+      this.handshake = null;
+      this.emit({ type: "handshake-failed", code: check.error!.code, status: check.response?.status ?? null });
+      this.link?.end();
+      return;
+    }
+    this.protocol = check.protocol;
+    this.connection = new Connection("client", { randomBytes: this.target.randomBytes });
+    this.handshake = null;
+    this.emit({ type: "open", protocol: check.protocol });
+    // 4.1: bytes after the response head are already frames from the server.
+    if (rest.length > 0) this.receive(rest.slice());
+  }
+
+  limitation(): Limitation | null {
+    return null;
+  }
+
+  send(payload: Payload, fragments: number): void {
+    const connection = this.open();
+    const bytes = payload.kind === "text" ? encoder.encode(payload.text) : payload.bytes;
+    if (fragments <= 1) {
+      if (payload.kind === "text") connection.sendText(payload.text);
+      else connection.sendBinary(bytes);
+    } else {
+      // 5.4: the first fragment carries the opcode, the rest are continuations, the last has FIN.
+      splitBytes(bytes, fragments).forEach((part, i) => {
+        const opcode = i > 0 ? Opcode.Continuation : payload.kind === "text" ? Opcode.Text : Opcode.Binary;
+        connection.sendFrame({ opcode, payload: part, fin: i === fragments - 1 });
+      });
+    }
+    this.flush();
+  }
+
+  ping(payload: string): void {
+    this.open().ping(payload);
+    this.flush();
+  }
+
+  close(code: number | null, reason: string): void {
+    this.open().close(code ?? undefined, reason);
+    this.flush();
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.open().sendRaw(bytes);
+    this.flush();
+  }
+
+  abort(): void {
+    this.failed = true;
+    this.ended = true;
+    this.link?.end();
+  }
+
+  /** @throws InvalidStateError before the handshake has completed. */
+  private open(): Connection {
+    if (!this.connection) throw new InvalidStateError("the opening handshake has not completed");
+    return this.connection;
+  }
+
+  private flush(): void {
+    const connection = this.connection!;
+    const events = connection.eventsReceived();
+    // Frames in first, then what we answer (a Pong, our Close), then the end of the connection.
+    for (const event of events) if (event.type !== "closed") this.report(event);
+    for (const bytes of connection.dataToSend()) {
+      this.emit({ type: "wire", direction: "out", bytes });
+      this.link?.write(bytes);
+    }
+    for (const event of events) if (event.type === "closed") this.report(event);
+    if (connection.state === "closed" && !this.ended) {
+      // 7.1.1: the server should close TCP first; we only end our half once the closing handshake is done.
+      this.ended = true;
+      this.link?.end();
+    }
+  }
+
+  private report(event: ConnectionEvent): void {
+    switch (event.type) {
+      case "frame":
+        this.emit({ type: "wire", direction: "in", bytes: event.bytes });
+        break;
+      case "text":
+        this.emit({ type: "message", payload: { kind: "text", text: event.data } });
+        break;
+      case "binary":
+        this.emit({ type: "message", payload: { kind: "binary", bytes: event.data } });
+        break;
+      case "ping":
+      case "pong":
+        this.emit({ type: event.type, payload: event.payload });
+        break;
+      case "close":
+        this.emit({ type: "close", code: event.code, reason: event.reason });
+        break;
+      case "error":
+        this.emit({ type: "failed", code: event.error.code, closeCode: event.error.closeCode });
+        break;
+      case "closed":
+        this.emit({ type: "closed", code: event.code, reason: event.reason, wasClean: event.wasClean });
+        break;
+    }
+  }
+}

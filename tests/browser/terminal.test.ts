@@ -1,0 +1,185 @@
+import type { Page, Response } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { launchBrowser, type TestBrowser } from "./browser.ts";
+import { t, type Lang } from "../../src/i18n/index.ts";
+
+const base = inject("BASE_URL");
+
+let browser: TestBrowser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The terminal's screen as text, one line per row (xterm draws spaces as no-break spaces). */
+async function screen(page: Page): Promise<string> {
+  return (await page.locator(".xterm-rows").innerText()).replace(/\u00a0/g, " ");
+}
+
+async function waitForScreen(page: Page, expected: string | RegExp): Promise<string> {
+  await expect
+    .poll(() => screen(page), { timeout: 10_000 })
+    .toMatch(typeof expected === "string" ? new RegExp(expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) : expected);
+  return screen(page);
+}
+
+async function typeLine(page: Page, line: string): Promise<void> {
+  await page.keyboard.type(line);
+  await page.keyboard.press("Enter");
+}
+
+/** Opens a page, scrolls to the terminal, waits for hydration and opens it. */
+async function openTerminal(page: Page, url: string, lang: Lang): Promise<void> {
+  await page.goto(url);
+  const root = page.locator('[data-widget="echo-terminal"]');
+  await root.scrollIntoViewIfNeeded();
+  await page.locator("astro-island:not([ssr])", { has: root }).waitFor();
+  await root.getByRole("button", { name: t(lang, "terminal.island.open") }).click();
+  await page.locator(".xterm-rows").waitFor();
+  await waitForScreen(page, "ws-lab> ");
+}
+
+for (const lang of ["en", "ru"] as const) {
+  describe(`the ${lang} echo terminal`, () => {
+    test("connect and send hello on the virtual server: the masked frame out, the echo and its hex back", async () => {
+      const { page } = await browser.newPage();
+      await openTerminal(page, `${base}/${lang}/playground/`, lang);
+      await typeLine(page, "connect");
+      await waitForScreen(page, "virtual:/echo> ");
+      const handshake = await screen(page);
+      expect(handshake).toContain("→ GET /echo HTTP/1.1");
+      expect(handshake).toContain("← HTTP/1.1 101 Switching Protocols");
+      await typeLine(page, "send hello");
+      const rows = await waitForScreen(page, `← ${t(lang, "terminal.message.text", { size: 5 })}: hello`);
+      expect(rows).toMatch(/→ FIN=1 RSV=000 opcode=0x1 \(text\) MASK=1 \S+=5 \D+( [0-9a-f]{2}){4}\n/);
+      expect(rows).toMatch(/ {2}81 85( [0-9a-f]{2}){9}/);
+      expect(rows).toContain("81 05 68 65 6c 6c 6f");
+      // Text typed without key events (playwright inserts non-Latin text as an input event).
+      await typeLine(page, "send привет");
+      await waitForScreen(page, `← ${t(lang, "terminal.message.text", { size: 12 })}: привет`);
+    });
+
+    test("a received \\x1b[2J is shown as text and does not clear the screen", async () => {
+      const { page } = await browser.newPage();
+      await openTerminal(page, `${base}/${lang}/playground/`, lang);
+      await typeLine(page, "connect");
+      await waitForScreen(page, "virtual:/echo> ");
+      await typeLine(page, "frames off");
+      // A masked (all-zero key) text frame whose payload is ESC [ 2 J: the server echoes it as text.
+      await typeLine(page, "raw 81 84 00 00 00 00 1b 5b 32 4a");
+      const rows = await waitForScreen(page, `← ${t(lang, "terminal.message.text", { size: 4 })}: \\x1b[2J`);
+      expect(rows).toContain("← HTTP/1.1 101 Switching Protocols");
+      expect(rows).toContain(t(lang, "terminal.frames.off"));
+    });
+
+    test("connect /inspect reaches the live server, which reports the 4-byte masking key it received", async () => {
+      const { page } = await browser.newPage();
+      await openTerminal(page, `${base}/${lang}/playground/`, lang);
+      await typeLine(page, "connect /inspect");
+      const wsBase = base.replace(/^http/, "ws");
+      await waitForScreen(page, `${wsBase}/inspect> `);
+      await waitForScreen(page, "→ GET /inspect HTTP/1.1");
+      await typeLine(page, "send hello");
+      const rows = await waitForScreen(page, `← ${t(lang, "terminal.message.text", { size: 5 })}: hello`);
+      expect(rows).toMatch(
+        new RegExp(`→ ${t(lang, "terminal.inspect.frame")} FIN=1 RSV=000 opcode=0x1 \\(text\\) MASK=1 \\S+=5 .*( [0-9a-f]{2}){4}`),
+      );
+      expect(rows).toContain("68 65 6c 6c 6f");
+      await typeLine(page, "ping");
+      await waitForScreen(page, t(lang, "terminal.limit.ping").slice(0, 30));
+    });
+  });
+}
+
+describe("the echo terminal on a lesson page", () => {
+  test("xterm loads only when the terminal is opened (bytes before and after are reported)", async () => {
+    const { page } = await browser.newPage();
+    const responses: Response[] = [];
+    page.on("response", (response) => responses.push(response));
+    await page.goto(`${base}/en/try-it-live/`);
+    const root = page.locator('[data-widget="echo-terminal"]');
+    await root.scrollIntoViewIfNeeded();
+    await page.locator("astro-island:not([ssr])", { has: root }).waitFor();
+    await page.waitForLoadState("networkidle");
+    const transferred = async (list: Response[]) => {
+      let bytes = 0;
+      for (const response of list) bytes += (await response.request().sizes()).responseBodySize;
+      return bytes;
+    };
+    const scripts = async (list: Response[]) => {
+      const bodies: string[] = [];
+      for (const r of list) if (r.request().resourceType() === "script") bodies.push((await r.body()).toString());
+      return bodies;
+    };
+    const before = responses.length;
+    const bytesBefore = await transferred(responses);
+    expect((await scripts(responses)).some((body) => body.includes("xterm-helper-textarea"))).toBe(false);
+    expect(await page.locator(".xterm").count()).toBe(0);
+
+    await root.getByRole("button", { name: t("en", "terminal.island.open") }).click();
+    await page.locator(".xterm-rows").waitFor();
+    await page.waitForLoadState("networkidle");
+    const opened = responses.slice(before);
+    const bytesAfter = await transferred(opened);
+    expect((await scripts(opened)).some((body) => body.includes("xterm-helper-textarea"))).toBe(true);
+    expect(opened.some((r) => r.request().resourceType() === "stylesheet" || r.url().endsWith(".css"))).toBe(true);
+    console.log(
+      `lesson page before opening the terminal: ${bytesBefore} bytes in ${before} responses; ` +
+        `opening it adds ${bytesAfter} bytes: ${opened.map((r) => new URL(r.url()).pathname).join(", ")}`,
+    );
+  });
+
+  test("the terminal is labelled, says how to leave it, and Esc then Tab moves focus out", async () => {
+    const { page } = await browser.newPage();
+    await openTerminal(page, `${base}/en/playground/`, "en");
+    const textarea = page.locator(".xterm-helper-textarea");
+    await expect.poll(() => textarea.getAttribute("aria-label")).toBe(t("en", "terminal.island.label"));
+    const hintId = await textarea.getAttribute("aria-describedby");
+    expect(await page.locator(`[id="${hintId}"]`).innerText()).toBe(t("en", "terminal.island.leaveHint"));
+    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains("xterm-helper-textarea"))).toBe(true);
+    // Tab alone completes a command and keeps focus.
+    await page.keyboard.type("sta");
+    await page.keyboard.press("Tab");
+    await waitForScreen(page, "ws-lab> status ");
+    expect(await page.evaluate(() => document.activeElement?.classList.contains("xterm-helper-textarea"))).toBe(true);
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.classList.contains("xterm-helper-textarea"))).toBe(false);
+  });
+
+  test("history, line editing and Ctrl+C work from the keyboard", async () => {
+    const { page } = await browser.newPage();
+    await openTerminal(page, `${base}/en/playground/`, "en");
+    await typeLine(page, "frames off");
+    await page.keyboard.type("stauts");
+    await page.keyboard.press("Control+c");
+    await waitForScreen(page, "ws-lab> stauts^C");
+    await page.keyboard.type("sttus");
+    await page.keyboard.press("Home");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.type("a");
+    await page.keyboard.press("Enter");
+    await waitForScreen(page, t("en", "terminal.status.none"));
+    await page.keyboard.press("ArrowUp");
+    await page.keyboard.press("ArrowUp");
+    await waitForScreen(page, /ws-lab> frames off\s*$/);
+  });
+
+  test("paste inserts text into the line; a selection is copied with Ctrl+Shift+C", async () => {
+    const { page } = await browser.newPage({ permissions: ["clipboard-read", "clipboard-write"] });
+    await openTerminal(page, `${base}/en/playground/`, "en");
+    await page.evaluate(() => navigator.clipboard.writeText("help raw"));
+    await page.keyboard.press("Control+V");
+    await waitForScreen(page, "ws-lab> help raw");
+    await page.keyboard.press("Enter");
+    await waitForScreen(page, "raw <hex>");
+    const row = page.locator(".xterm-rows > div", { hasText: "raw <hex>" }).first();
+    const box = (await row.boundingBox())!;
+    await page.mouse.click(box.x + 20, box.y + box.height / 2, { clickCount: 3 });
+    await page.keyboard.press("Control+Shift+C");
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^raw <hex>\s*$/);
+  });
+});

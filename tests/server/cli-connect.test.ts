@@ -1,0 +1,80 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, test } from "vitest";
+import { startTestServer, type TestServer } from "./helpers.ts";
+
+const bin = fileURLToPath(new URL("../../bin/ws-lab.mjs", import.meta.url));
+
+/** Runs `ws-lab connect` with `input` piped to it (the server runs in this process, so no spawnSync). */
+function connect(args: string[], input: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, "connect", ...args], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+describe("ws-lab connect", () => {
+  test("a piped 'send hello' and 'close' show the masked frame out, the echo back and a clean close", async () => {
+    const result = await connect([`ws://${server.host}/echo`], "send hello\nclose\n");
+    expect(result.status).toBe(0);
+    const out = result.stdout;
+    expect(out).toContain("→ GET /echo HTTP/1.1");
+    expect(out).toContain("← HTTP/1.1 101 Switching Protocols");
+    // §5.3: the client's frame is masked (first two bytes 81 85, then a 4-byte key)...
+    expect(out).toMatch(/→ FIN=1 RSV=000 opcode=0x1 \(text\) MASK=1 length=5 masking key [0-9a-f]{2}( [0-9a-f]{2}){3}\n  81 85 /);
+    // ...and the server's echo is not (§5.1).
+    expect(out).toContain("← FIN=1 RSV=000 opcode=0x1 (text) MASK=0 length=5\n  81 05 68 65 6c 6c 6f\n← text, 5 bytes: hello");
+    expect(out).toMatch(/← close from the server: 1000\nConnection closed cleanly, code 1000\./);
+    expect(out.indexOf("← text, 5 bytes: hello")).toBeLessThan(out.indexOf("→ close (no code)"));
+  });
+
+  test("/inspect reports the 4-byte masking key the client really used", async () => {
+    const result = await connect([`ws://${server.host}/inspect`], "frames off\nsend hi\n");
+    expect(result.status).toBe(0);
+    const report = /"maskingKey":"([0-9a-f]{8})","payloadLength":2,"payloadHex":"6869"/.exec(result.stdout);
+    expect(report).not.toBeNull();
+  });
+
+  test("raw bytes of an unmasked frame earn a Close 1002 from the real server", async () => {
+    const result = await connect([`ws://${server.host}/echo`], "raw 81 05 48 65 6c 6c 6f\n");
+    expect(result.stdout).toContain("→ FIN=1 RSV=000 opcode=0x1 (text) MASK=0 length=5\n  81 05 48 65 6c 6c 6f");
+    expect(result.stdout).toContain("← close from the server: 1002 unmasked-client-frame");
+    expect(result.stdout).toContain("A client frame arrived without a mask (RFC 6455, §5.1)");
+  });
+
+  test("with no URL it talks to the virtual server in the same process", async () => {
+    const result = await connect([], "send --fragments 2 ok\n");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("Connected to virtual:/echo.");
+    expect(result.stdout).toMatch(/→ FIN=0 RSV=000 opcode=0x1 \(text\) MASK=1 length=1/);
+    expect(result.stdout).toMatch(/→ FIN=1 RSV=000 opcode=0x0 \(continuation\) MASK=1 length=1/);
+    expect(result.stdout).toContain("← text, 2 bytes: ok");
+  });
+
+  test("a port nobody listens on is reported and exits 1", async () => {
+    const result = await connect(["ws://127.0.0.1:1/echo"], "send hello\n");
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("Cannot reach ws://127.0.0.1:1/echo");
+  });
+
+  test("a line it cannot parse says what is wrong and the session goes on", async () => {
+    const result = await connect([`ws://${server.host}/echo`], "sned hi\nraw 8z\nsend after\n");
+    expect(result.stdout).toContain("Unknown command 'sned'. Did you mean send?");
+    expect(result.stdout).toContain("raw: 'z' (character 2) is not a hex digit");
+    expect(result.stdout).toContain("← text, 5 bytes: after");
+  });
+});
