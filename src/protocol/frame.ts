@@ -1,5 +1,5 @@
 import { UsageError } from "./errors.ts";
-import { maskRange } from "./mask.ts";
+import { maskInto } from "./mask.ts";
 import { allocate } from "./pool.ts";
 import { randomInto, type RandomBytes } from "./random.ts";
 
@@ -121,12 +121,14 @@ export function encodeFrame(init: FrameInit): Uint8Array {
     bytes[8] = (length >>> 8) & 0xff;
     bytes[9] = length & 0xff;
   }
-  bytes.set(payload, offset);
   if (masked) {
     bytes[1] |= 0x80;
     if (mask === true) randomInto(bytes, offset - 4, 4, init.randomBytes);
     else bytes.set(mask, offset - 4);
-    maskRange(bytes, offset, offset + length, bytes, offset - 4, 0);
+    // The copy into the frame is fused with the masking (mask.ts picks how for the length).
+    maskInto(payload, 0, bytes, offset, length, bytes, offset - 4, 0);
+  } else {
+    bytes.set(payload, offset);
   }
   // Pooled memory may hold an earlier frame, but every byte of this one was written above.
   return bytes;

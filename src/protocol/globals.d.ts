@@ -20,3 +20,18 @@ interface Crypto {
   getRandomValues<T extends Uint8Array>(array: T): T;
 }
 declare var crypto: Crypto;
+
+// WebAssembly, for the SIMD masking path (mask-simd.ts): only what it calls. A namespace because
+// WebAssembly.Module is both a constructor and a type; it merges with the DOM lib's where that is loaded.
+declare namespace WebAssembly {
+  interface Module {}
+  interface Instance {
+    readonly exports: Record<string, unknown>;
+  }
+  interface Memory {
+    readonly buffer: ArrayBuffer;
+  }
+  var Module: new (bytes: Uint8Array<ArrayBuffer>) => Module;
+  var Instance: new (module: Module) => Instance;
+  function validate(bytes: Uint8Array<ArrayBuffer>): boolean;
+}

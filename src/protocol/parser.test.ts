@@ -74,6 +74,23 @@ describe("FrameParser", () => {
     );
   });
 
+  test("a masked payload cut into chunks unmasks to what was sent, with or without retained bytes", () => {
+    const split = fc.tuple(frameInit, fc.array(fc.nat(), { maxLength: 12 })).map(([init, cuts]) => {
+      const payload = init.payload instanceof Uint8Array ? init.payload : new Uint8Array(0);
+      const bytes = encodeFrame({ opcode: 2, payload, mask: init.mask ?? hex("37 fa 21 3d") });
+      return { payload: toHex(payload), chunks: splitAt(bytes, cuts.map((cut) => cut % (bytes.length + 1))) };
+    });
+    fc.assert(
+      fc.property(split, ({ payload, chunks }) => {
+        for (const parser of [new FrameParser(), new FrameParser({ retainBytes: true })]) {
+          const frames = chunks.flatMap((chunk) => parser.push(chunk));
+          expect(frames.map((frame) => toHex(frame.payload))).toEqual([payload]);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   test("random and mutated byte strings either parse or fail with a WebSocketError", () => {
     const mutated = fc.tuple(frameInit, fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 4 })).map(([init, edits]) => {
       const bytes = encodeFrame(init);

@@ -1,6 +1,6 @@
 import { MessageTooBigError, ProtocolError, WebSocketError } from "./errors.ts";
 import { MAX_PAYLOAD_LENGTH, type Frame, type FrameField } from "./frame.ts";
-import { maskedCopy, applyMask } from "./mask.ts";
+import { maskInto } from "./mask.ts";
 import { allocate } from "./pool.ts";
 
 /** The first two bytes of a frame; `payloadLength` is null until an extended length has been read. */
@@ -214,29 +214,49 @@ export class FrameParser {
   }
 
   private finishInChunk(chunk: Uint8Array, frameStart: number, payloadStart: number): ParsedFrame {
-    const end = payloadStart + this.payloadLength;
-    const raw = view(chunk, payloadStart, end);
+    const length = this.payloadLength;
+    const end = payloadStart + length;
     const key = this.current.maskingKey;
-    const payload = key ? maskedCopy(raw, key) : raw;
+    let payload: Uint8Array;
+    if (key) {
+      // The chunk stays as it arrived (it may be shown, or sent on): unmask into a copy.
+      payload = allocate(length);
+      maskInto(chunk, payloadStart, payload, 0, length, key, 0, 0);
+    } else {
+      payload = view(chunk, payloadStart, end);
+    }
     return this.finish(payload, this.options.retainBytes ? view(chunk, frameStart, end) : null);
   }
 
   private finishFromParts(): ParsedFrame {
-    const keep = this.options.retainBytes === true;
-    const offset = keep ? this.headerLength : 0;
-    const joined = new Uint8Array(offset + this.partsLength);
-    if (keep) joined.set(this.head.subarray(0, this.headerLength));
-    let at = offset;
-    for (const part of this.parts) {
-      joined.set(part, at);
-      at += part.length;
-    }
-    let payload: Uint8Array = joined.subarray(offset);
     const key = this.current.maskingKey;
-    if (key) payload = keep ? maskedCopy(payload, key) : applyMask(payload, key);
+    let raw: Uint8Array | null = null;
+    let payload: Uint8Array;
+    if (this.options.retainBytes) {
+      raw = new Uint8Array(this.headerLength + this.partsLength);
+      raw.set(this.head.subarray(0, this.headerLength));
+      joinInto(this.parts, raw, this.headerLength);
+      if (key) {
+        payload = allocate(this.partsLength);
+        maskInto(raw, this.headerLength, payload, 0, this.partsLength, key, 0, 0);
+      } else {
+        payload = raw.subarray(this.headerLength);
+      }
+    } else if (key) {
+      // Assembling the payload from its parts is fused with unmasking, instead of join, then unmask.
+      payload = allocate(this.partsLength);
+      let at = 0;
+      for (const part of this.parts) {
+        maskInto(part, 0, payload, at, part.length, key, 0, at);
+        at += part.length;
+      }
+    } else {
+      payload = new Uint8Array(this.partsLength);
+      joinInto(this.parts, payload, 0);
+    }
     this.parts = [];
     this.partsLength = 0;
-    return this.finish(payload, keep ? joined : null);
+    return this.finish(payload, raw);
   }
 
   private finish(payload: Uint8Array, bytes: Uint8Array | null): ParsedFrame {
@@ -248,6 +268,13 @@ export class FrameParser {
     this.headFill = 0;
     this.headNeeded = 2;
     return frame;
+  }
+}
+
+function joinInto(parts: Uint8Array[], target: Uint8Array, at: number): void {
+  for (const part of parts) {
+    target.set(part, at);
+    at += part.length;
   }
 }
 
