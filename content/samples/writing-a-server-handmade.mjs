@@ -60,6 +60,7 @@ function readFrames(socket) {
         length = buffered.readUInt16BE(2);
         offset = 4;
       }
+      if (opcode >= 0x8 && (!fin || length > 125)) return closeWith(socket, 1002); // 5.5
       if (buffered.length < offset + 4 + length) return; // wait for the rest
       const maskingKey = buffered.subarray(offset, offset + 4);
       const payload = Buffer.from(buffered.subarray(offset + 4, offset + 4 + length));

@@ -31,10 +31,11 @@ final class Client
     public ?int $messageOpcode = null; // opcode of the message being reassembled
     public string $message = '';
     public float $lastHeard;
+    public readonly float $connectedAt; // the handshake deadline counts from here
 
     public function __construct(public readonly Socket $socket)
     {
-        $this->lastHeard = microtime(true);
+        $this->connectedAt = $this->lastHeard = microtime(true);
     }
 }
 
@@ -346,7 +347,9 @@ while (true) {
     foreach ($clients as $id => $c) {
         $silent = $now - $c->lastHeard;
         if (($c->closing && $c->out === '')
-            || (!$c->upgraded && $silent > HANDSHAKE_TIMEOUT)
+            // Measured from accept, not from the last byte: a client dribbling one byte
+            // at a time must not hold a slot for hours.
+            || (!$c->upgraded && $now - $c->connectedAt > HANDSHAKE_TIMEOUT)
             || ($c->pinged && $silent > 2 * PING_AFTER)) {
             logLine('connection closed');
             socket_close($c->socket);
