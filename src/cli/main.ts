@@ -3,6 +3,7 @@ import { Exit, UsageProblem, type Command } from "./command.ts";
 // Each subcommand loads only when used; add one with a line here.
 const commands: Record<string, () => Promise<Command>> = {
   accept: () => import("./accept.ts"),
+  connect: () => import("./connect.ts"),
   decode: () => import("./decode.ts"),
   encode: () => import("./encode.ts"),
   serve: () => import("./serve.ts"),

@@ -82,6 +82,22 @@ export function selfCheckUses(source: string): { lang?: string; lesson?: string 
   });
 }
 
+/** The text of the markdown heading right before each `<SelfCheck`, or null where there is none. */
+export function headingsBeforeSelfCheck(source: string): (string | null)[] {
+  return [...source.matchAll(/(?:^#{2,6} +(.+?)\s*\n\s*)?^<SelfCheck\b/gm)].map((match) => match[1] ?? null);
+}
+
+/** Header rows of markdown tables that have an empty cell (screen readers announce such a column as nothing). */
+export function tableHeadersWithEmptyCells(source: string): string[] {
+  const lines = source.split("\n");
+  return lines.filter(
+    (line, i) =>
+      /^\s*\|.*\|\s*$/.test(line) &&
+      /^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$/.test(lines[i + 1] ?? "") &&
+      line.trim().slice(1, -1).split("|").some((cell) => cell.trim() === ""),
+  );
+}
+
 /** Links (markdown or href) in a lesson that lead into the other language's pages. */
 export function crossLanguageLinks(source: string, lang: LessonLang): string[] {
   const other = lang === "en" ? "ru" : "en";

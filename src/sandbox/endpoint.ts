@@ -1,0 +1,383 @@
+import {
+  buildHttpError,
+  buildServerResponse,
+  checkClientRequest,
+  CloseCode,
+  computeAccept,
+  Connection,
+  encodeFrame,
+  findHeadEnd,
+  HandshakeError,
+  httpErrorFor,
+  Opcode,
+  type ClientRequestCheck,
+  type ConnectionEvent,
+  type RequestHead,
+} from "../protocol/index.ts";
+import { describeFrame, type InspectHandshake } from "./inspect.ts";
+
+/** The paths the sandbox answers; any other path gets a 404 instead of a 101. */
+export const SANDBOX_ENDPOINTS = ["/echo", "/inspect"] as const;
+export type SandboxPath = (typeof SANDBOX_ENDPOINTS)[number];
+
+/** Subprotocols the sandbox accepts when a client offers them (on either path). */
+export const SANDBOX_PROTOCOLS = ["echo.v1", "inspect.v1"] as const;
+
+/** Largest upgrade request head, by default: browsers send well under 1 KiB. */
+export const DEFAULT_MAX_HEAD_SIZE = 8 * 1024;
+
+/** Decides whether a browser page from `origin` may connect; `host` is the request's Host header. */
+export type OriginCheck = (origin: string, host: string | null) => boolean;
+
+/** Limits and policies of one sandbox endpoint. */
+export interface SandboxOptions {
+  /** Origins allowed to connect (§10.2), as a list or a check; unset allows any. No Origin always passes. */
+  allowedOrigins?: readonly string[] | OriginCheck;
+  /** Largest message after reassembly (1009 above it). */
+  maxPayload: number;
+  /** Largest frame payload (1009 above it). */
+  maxFrameSize: number;
+  /** Subprotocols to choose from; SANDBOX_PROTOCOLS by default. */
+  protocols?: readonly string[];
+  /** Largest request head in bytes before the blank line (431 above it). */
+  maxHeadSize?: number;
+  /** The clock for event timestamps (ms). */
+  now?: () => number;
+}
+
+/** `handshake` until the head is answered, then the connection's states; `closed` after a rejection too. */
+export type SandboxState = "handshake" | "open" | "closing" | "closed";
+
+/** What happened to the connection, for logs and the terminal. */
+export type SandboxEvent =
+  | { type: "opened"; at: number; path: SandboxPath; protocol: string | null }
+  | { type: "rejected"; at: number; path: string | null; status: number; reason: string }
+  | { type: "closed"; at: number; code: number; reason: string; wasClean: boolean };
+
+const encoder = new TextEncoder();
+
+function pathOf(target: string): string {
+  // An absolute-form target (RFC 7230 §5.3.2) names the path after the authority.
+  const path = target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "");
+  const query = path.indexOf("?");
+  return query === -1 ? path : path.slice(0, query);
+}
+
+function isSandboxPath(path: string): path is SandboxPath {
+  return (SANDBOX_ENDPOINTS as readonly string[]).includes(path);
+}
+
+function concat(parts: Uint8Array[], length: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const joined = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  return joined;
+}
+
+/**
+ * The server side of one WebSocket byte stream, without I/O: the upgrade request and then frames
+ * go in through `receive`, the HTTP response and frames come out of `output`. `/echo` sends every
+ * message back; `/inspect` first describes the upgrade request, then each frame as it arrived
+ * (see inspect.ts), then echoes. Only the opening handshake is asynchronous (crypto.subtle).
+ */
+export class SandboxEndpoint {
+  /** The path answered with a 101, or null. */
+  endpoint: SandboxPath | null = null;
+  /** The chosen subprotocol, or null. */
+  protocol: string | null = null;
+  /** The close code of the closing handshake: whichever side closed first, or 1006 if nobody did. */
+  closeCode: number | null = null;
+  closeReason: string | null = null;
+  /** Messages and control frames received, for a rate limit. */
+  messagesReceived = 0;
+  /** True once the transport should be closed: after an HTTP error or the end of the closing handshake. */
+  shouldCloseTransport = false;
+
+  private readonly options: SandboxOptions;
+  private readonly now: () => number;
+  private connection: Connection | null = null;
+  private handshake: Promise<void> | null = Promise.resolve();
+  private queuedChunks = 0;
+  private headParts: Uint8Array[] = [];
+  private headLength = 0;
+  private rejected = false;
+  private closeSent = false;
+  private fragments: Uint8Array[] = [];
+  private fragmentsLength = 0;
+  private out: Uint8Array[] = [];
+  private log: SandboxEvent[] = [];
+
+  constructor(options: SandboxOptions) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Where the endpoint stands. */
+  get state(): SandboxState {
+    if (this.rejected) return "closed";
+    return this.connection?.state ?? "handshake";
+  }
+
+  /** Whether the opening handshake succeeded (a 101 was sent). */
+  get opened(): boolean {
+    return this.connection !== null;
+  }
+
+  /**
+   * Feeds bytes from the client. While the opening handshake is in progress this returns a promise
+   * (chunks are processed in order even if the caller does not wait); afterwards it works
+   * synchronously and returns undefined.
+   */
+  receive(bytes: Uint8Array): Promise<void> | undefined {
+    if (this.handshake === null) {
+      this.receiveFrames(bytes);
+      return undefined;
+    }
+    this.queuedChunks++;
+    this.handshake = this.handshake.then(async () => {
+      try {
+        await this.receiveHead(bytes);
+      } finally {
+        // Synchronous from now on, but only once no earlier chunk is still waiting its turn.
+        if (--this.queuedChunks === 0 && (this.connection !== null || this.rejected)) this.handshake = null;
+      }
+    });
+    return this.handshake;
+  }
+
+  /**
+   * Starts from a request head the transport has already parsed (Node's HTTP server does), followed
+   * by the bytes that came after it; the same as `receive` of the head's bytes and then `rest`.
+   */
+  receiveRequest(request: RequestHead, rest: Uint8Array): Promise<void> {
+    this.queuedChunks++;
+    this.handshake = this.handshake!.then(async () => {
+      try {
+        await this.answer(request);
+        if (rest.length > 0) this.receiveFrames(rest);
+      } finally {
+        if (--this.queuedChunks === 0) this.handshake = null;
+      }
+    });
+    return this.handshake;
+  }
+
+  /** The client closed its side of the transport. */
+  receiveEof(): void {
+    this.shouldCloseTransport = true;
+    if (this.connection === null || this.connection.state === "closed") return;
+    this.connection.receiveEof();
+    this.process(this.connection.eventsReceived());
+  }
+
+  /** Returns and forgets the bytes to write to the client. */
+  output(): Uint8Array[] {
+    const out = this.out;
+    if (out.length > 0) this.out = [];
+    return out;
+  }
+
+  /** Returns and forgets what happened since the last call. */
+  events(): SandboxEvent[] {
+    const log = this.log;
+    if (log.length > 0) this.log = [];
+    return log;
+  }
+
+  /** Sends a Ping (a keepalive; the client's Pong shows up on `/inspect` as a frame). */
+  ping(payload: Uint8Array = new Uint8Array(0)): void {
+    if (this.state === "open") this.send(Opcode.Ping, payload);
+  }
+
+  /** Starts the closing handshake, e.g. 1008 for a policy the transport enforces. */
+  close(code: number, reason = ""): void {
+    if (this.state !== "open" || this.closeSent) return;
+    this.closeSent = true;
+    this.closeCode ??= code;
+    this.closeReason ??= reason;
+    this.connection!.close(code, reason);
+    this.out.push(...this.connection!.dataToSend());
+    this.process(this.connection!.eventsReceived());
+  }
+
+  /**
+   * Going away: every message already received has been answered (receive is synchronous once
+   * open), so this only sends the Close; a connection still in its handshake is dropped.
+   */
+  shutdown(code: number = CloseCode.GoingAway): void {
+    if (this.state === "handshake") {
+      this.shouldCloseTransport = true;
+      return;
+    }
+    this.close(code, "server shutting down");
+  }
+
+  private async receiveHead(bytes: Uint8Array): Promise<void> {
+    if (this.connection !== null || this.rejected) {
+      this.receiveFrames(bytes);
+      return;
+    }
+    const searchFrom = Math.max(0, this.headLength - 3);
+    this.headParts.push(bytes);
+    this.headLength += bytes.length;
+    const buffered = concat(this.headParts, this.headLength);
+    this.headParts = [buffered];
+    const maxHeadSize = this.options.maxHeadSize ?? DEFAULT_MAX_HEAD_SIZE;
+    const end = findHeadEnd(buffered, searchFrom);
+    if (end === -1 || end > maxHeadSize) {
+      if (this.headLength > maxHeadSize) {
+        this.reject(null, 431, "head-too-large", `request head is over ${maxHeadSize} bytes`);
+      }
+      return;
+    }
+    this.headParts = [];
+    await this.answer(buffered.subarray(0, end));
+    // 4.2.2 / 5: bytes after the blank line are already frames (a client may send right away).
+    if (end < buffered.length) this.receiveFrames(buffered.subarray(end));
+  }
+
+  private async answer(head: Uint8Array | RequestHead): Promise<void> {
+    const allowedOrigins = this.options.allowedOrigins;
+    const result = checkClientRequest(head, {
+      protocols: this.options.protocols ?? SANDBOX_PROTOCOLS,
+      allowedOrigins: typeof allowedOrigins === "function" ? undefined : allowedOrigins,
+    });
+    const request = result.request;
+    const path = request ? pathOf(request.target) : null;
+    if (request === null || path === null) {
+      const error = result.error!;
+      this.reject(null, error.status ?? 400, error.code, error.message, httpErrorFor(error));
+      return;
+    }
+    if (!isSandboxPath(path)) {
+      this.reject(path, 404, "not-found", `no WebSocket endpoint at ${path}; try /echo or /inspect`);
+      return;
+    }
+    const error = result.error ?? this.originError(request);
+    if (error !== null || result.key === null) {
+      this.reject(path, error!.status ?? 400, error!.code, error!.message, httpErrorFor(error!));
+      return;
+    }
+    const protocol = result.protocol;
+    const accept = await computeAccept(result.key);
+    // 9.1: extensions are accepted only by naming them; the sandbox names none, so frames stay plain.
+    this.out.push(encoder.encode(buildServerResponse({ accept, protocol })));
+    this.connection = new Connection("server", {
+      maxPayload: this.options.maxPayload,
+      maxFrameSize: this.options.maxFrameSize,
+      // The sandbox answers pings itself, after describing them on /inspect.
+      autoPong: false,
+    });
+    this.endpoint = path;
+    this.protocol = protocol;
+    this.log.push({ type: "opened", at: this.now(), path, protocol });
+    if (path === "/inspect") this.sendJson(describeHandshake(request, result, accept, protocol));
+  }
+
+  private originError(request: RequestHead): HandshakeError | null {
+    const check = this.options.allowedOrigins;
+    const origin = request.headers.get("origin");
+    if (typeof check !== "function" || origin === undefined) return null;
+    if (check(origin, request.headers.get("host") ?? null)) return null;
+    // 10.2: a server that checks origins answers a disallowed one with an HTTP error, e.g. 403.
+    return new HandshakeError("origin-forbidden", 403, "10.2", `origin ${origin} is not allowed`);
+  }
+
+  private reject(path: string | null, status: number, code: string, message: string, response?: string): void {
+    this.rejected = true;
+    this.shouldCloseTransport = true;
+    this.headParts = [];
+    this.out.push(encoder.encode(response ?? buildHttpError(status, `${code}: ${message}`)));
+    this.log.push({ type: "rejected", at: this.now(), path, status, reason: code });
+  }
+
+  private receiveFrames(bytes: Uint8Array): void {
+    const connection = this.connection;
+    if (connection === null || connection.state === "closed") return;
+    connection.receiveData(bytes);
+    // The core answers a Close (or fails the connection) while reading. Messages that arrived
+    // before that Close in the same chunk still get their echo first, so its Close is held back.
+    const held = connection.dataToSend();
+    this.process(connection.eventsReceived());
+    if (held.length > 0) this.out.push(...held);
+  }
+
+  private process(events: ConnectionEvent[]): void {
+    const inspect = this.endpoint === "/inspect";
+    for (const event of events) {
+      switch (event.type) {
+        case "frame": {
+          const frame = event.frame;
+          if (inspect && !this.closeSent) this.sendJson(describeFrame(frame));
+          if (frame.opcode === Opcode.Text || frame.opcode === Opcode.Binary || frame.opcode === Opcode.Continuation) {
+            this.fragments.push(frame.payload);
+            this.fragmentsLength += frame.payload.length;
+          }
+          break;
+        }
+        case "text":
+        case "binary": {
+          this.messagesReceived++;
+          const payload = concat(this.fragments, this.fragmentsLength);
+          this.fragments = [];
+          this.fragmentsLength = 0;
+          // 5.5.1: "The application MUST NOT send any more data frames after sending a Close frame."
+          if (!this.closeSent) this.send(event.type === "text" ? Opcode.Text : Opcode.Binary, payload);
+          break;
+        }
+        case "ping":
+          this.messagesReceived++;
+          // 5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response [...]
+          // The Pong frame MUST have identical Application data" (none once our Close is out).
+          if (!this.closeSent) this.send(Opcode.Pong, event.payload);
+          break;
+        case "pong":
+          this.messagesReceived++;
+          break;
+        case "close":
+          this.messagesReceived++;
+          this.closeCode ??= event.code;
+          this.closeReason ??= event.reason;
+          break;
+        case "error":
+          this.closeCode ??= event.error.closeCode;
+          this.closeReason ??= event.error.code;
+          break;
+        case "closed":
+          this.closeCode ??= event.code;
+          this.closeReason ??= event.reason;
+          this.shouldCloseTransport = true;
+          this.log.push({ type: "closed", at: this.now(), code: this.closeCode, reason: this.closeReason, wasClean: event.wasClean });
+          break;
+      }
+    }
+  }
+
+  private send(opcode: number, payload: Uint8Array): void {
+    // Encoded here rather than through Connection.send*: the echo of a message that came before
+    // the peer's Close must still go out ahead of our Close reply, which the core has queued.
+    this.out.push(encodeFrame({ opcode, payload }));
+  }
+
+  private sendJson(message: object): void {
+    this.send(Opcode.Text, encoder.encode(JSON.stringify(message)));
+  }
+}
+
+function describeHandshake(request: RequestHead, result: ClientRequestCheck, accept: string, protocol: string | null): InspectHandshake {
+  return {
+    type: "handshake",
+    requestLine: `${request.method} ${request.target} HTTP/${request.httpVersion}`,
+    headers: request.rawHeaders.map(([name, value]) => [name, value]),
+    origin: request.headers.get("origin") ?? null,
+    key: result.key!,
+    protocols: result.offeredProtocols,
+    extensions: result.extensions,
+    accept,
+    protocol,
+  };
+}

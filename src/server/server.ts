@@ -1,0 +1,205 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import { buildHttpError, type RequestHead } from "../protocol/index.ts";
+import { SandboxEndpoint, type SandboxOptions } from "../sandbox/index.ts";
+import type { ServerConfig } from "./config.ts";
+import { ConnectionLimits } from "./connection-limits.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { originPolicy } from "./origins.ts";
+import { Session, type SessionContext } from "./session.ts";
+import { createSiteHandler } from "./static.ts";
+
+/** A listening server and the way to stop it. */
+export interface RunningServer {
+  readonly server: Server;
+  /** http://host:port/ as actually bound (port 0 picks a free one). */
+  readonly url: string;
+  readonly port: number;
+  /** Open WebSocket connections, handshakes in progress included. */
+  readonly connections: number;
+  /** Resolves once the site's text files are served compressed (they are written in the background). */
+  readonly precompressed: Promise<void>;
+  /** Stops accepting, closes every WebSocket with 1001 within the grace period, then resolves. */
+  shutdown(): Promise<void>;
+}
+
+// Browsers send a few hundred bytes; a head this large is a mistake or an attack (431 above it).
+const MAX_HEAD_SIZE = 8 * 1024;
+
+// Errors Node's HTTP parser reports before any handler sees the request.
+const clientErrorStatus: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, "head-too-large: request head is over 8 KiB"],
+};
+
+function pathOf(url: string | undefined): string {
+  const path = url ?? "/";
+  const query = path.indexOf("?");
+  return query === -1 ? path : path.slice(0, query);
+}
+
+function isWebSocketPath(path: string): boolean {
+  return path === "/echo" || path === "/inspect";
+}
+
+/** The head Node's parser read, in the core's shape (repeated fields joined as RFC 9110 §5.3 allows). */
+function requestHead(req: IncomingMessage): RequestHead {
+  const raw = req.rawHeaders;
+  const rawHeaders: Array<[string, string]> = [];
+  const headers = new Map<string, string>();
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    rawHeaders.push([name, value]);
+    const key = name.toLowerCase();
+    const previous = headers.get(key);
+    headers.set(key, previous === undefined ? value : `${previous}, ${value}`);
+  }
+  return { method: req.method!, target: req.url!, httpVersion: req.httpVersion, headers, rawHeaders };
+}
+
+function unavailable(reason: string): string {
+  return buildHttpError(503, reason, { "Retry-After": "5" });
+}
+
+/** Starts the site and WebSocket server described by `config`. */
+export async function startServer(config: ServerConfig, log: Logger = createLogger(config.quiet)): Promise<RunningServer> {
+  const site = await createSiteHandler(config.root);
+  const limits = new ConnectionLimits(config.maxConnections, config.maxConnectionsPerIp);
+  const sessions = new Set<Session>();
+  let shuttingDown = false;
+  let allClosed: (() => void) | null = null;
+
+  // One options object for every endpoint: a connection should cost as little memory as possible.
+  const sandboxOptions: SandboxOptions = {
+    allowedOrigins: originPolicy(config.allowedOrigins),
+    maxPayload: config.maxMessageSize,
+    maxFrameSize: config.maxFrameSize,
+  };
+  const newEndpoint = () => new SandboxEndpoint(sandboxOptions);
+  const sessionContext: SessionContext = {
+    limits: config,
+    log,
+    closed(session) {
+      limits.remove(session.address);
+      sessions.delete(session);
+      if (sessions.size === 0) allClosed?.();
+    },
+  };
+  // One timer for all connections instead of one each; deadlines are met within a quarter of the shortest.
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const session of sessions) session.tick(now);
+  }, Math.min(1000, Math.max(10, Math.floor(Math.min(config.idleTimeout, config.pongTimeout) / 4))));
+  sweep.unref();
+
+  const clientAddress = (req: IncomingMessage): string => {
+    const forwarded = config.trustProxy ? req.headers["x-forwarded-for"] : undefined;
+    // nginx appends the address it saw last; entries before it are whatever the client claimed.
+    if (typeof forwarded === "string") return forwarded.slice(forwarded.lastIndexOf(",") + 1).trim();
+    return req.socket.remoteAddress ?? "unknown";
+  };
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const path = pathOf(req.url);
+    if (path === "/healthz") {
+      for (const [name, value] of Object.entries(site.headers)) res.setHeader(name, value);
+      const body = JSON.stringify({ status: shuttingDown ? "shutting-down" : "ok", connections: limits.total });
+      res.writeHead(shuttingDown ? 503 : 200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+      res.end(body);
+    } else if (isWebSocketPath(path)) {
+      // A plain request to a WebSocket endpoint gets the handshake's own answer (400, 405, 426...).
+      const endpoint = newEndpoint();
+      void endpoint.receiveRequest(requestHead(req), new Uint8Array(0)).then(() => {
+        req.socket.end(Buffer.concat(endpoint.output()));
+      });
+    } else {
+      site.handle(req, res);
+    }
+  };
+
+  const onUpgrade = (req: IncomingMessage, duplex: Duplex, head: Buffer) => {
+    const socket = duplex as Socket;
+    if (shuttingDown) {
+      socket.end(unavailable("shutting-down: the server is restarting"));
+      return;
+    }
+    const address = clientAddress(req);
+    const over = limits.tryAdd(address);
+    if (over !== null) {
+      const reason = over === "total" ? "too-many-connections" : "too-many-connections-from-address";
+      log({ event: "reject", remote: address, path: pathOf(req.url), status: 503, reason });
+      socket.end(unavailable(`${reason}: the server is at its limit of ${over === "total" ? config.maxConnections : config.maxConnectionsPerIp}`));
+      return;
+    }
+    const session = new Session(socket, newEndpoint(), address, sessionContext);
+    sessions.add(session);
+    session.receiveRequest(requestHead(req), head);
+  };
+
+  const server = createServer({
+    maxHeaderSize: MAX_HEAD_SIZE,
+    headersTimeout: config.handshakeTimeout,
+    requestTimeout: Math.max(config.handshakeTimeout, 30_000),
+    // How often Node looks for requests past headersTimeout: often enough to honour short limits.
+    connectionsCheckingInterval: Math.min(1000, Math.max(25, Math.floor(config.handshakeTimeout / 4))),
+  });
+  server.on("request", onRequest);
+  server.on("upgrade", onUpgrade);
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // A head that is still incomplete when headersTimeout passes means a slow or silent client: drop it.
+    if (!socket.writable || error.code === "ECONNRESET" || error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+      socket.destroy();
+      return;
+    }
+    const code = error.code ?? "HPE_INVALID";
+    const [status, reason] = clientErrorStatus[code] ?? [400, `malformed-head: ${code.toLowerCase().replace(/_/g, "-")}`];
+    socket.end(buildHttpError(status, reason));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : config.port;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+
+  let shutdownPromise: Promise<void> | null = null;
+  const shutdown = (): Promise<void> => {
+    shutdownPromise ??= (async () => {
+      shuttingDown = true;
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const sessionsClosed = new Promise<void>((resolve) => {
+        allClosed = resolve;
+        if (sessions.size === 0) resolve();
+      });
+      for (const session of sessions) session.shutdown();
+      const grace = setTimeout(() => {
+        for (const session of sessions) session.drop("shutdown grace period over");
+        server.closeAllConnections();
+      }, config.shutdownGrace);
+      await sessionsClosed;
+      server.closeAllConnections();
+      await serverClosed;
+      clearTimeout(grace);
+      clearInterval(sweep);
+    })();
+    return shutdownPromise;
+  };
+
+  return {
+    server,
+    url: `http://${host}:${port}/`,
+    port,
+    precompressed: site.precompressed,
+    get connections() {
+      return limits.total;
+    },
+    shutdown,
+  };
+}

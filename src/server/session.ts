@@ -1,0 +1,208 @@
+import type { Socket } from "node:net";
+import { CloseCode, type RequestHead } from "../protocol/index.ts";
+import type { SandboxEndpoint } from "../sandbox/index.ts";
+import type { ServerConfig } from "./config.ts";
+import type { Logger } from "./log.ts";
+
+/** What every session of one server shares (one object, so a connection costs no closures). */
+export interface SessionContext {
+  limits: Pick<ServerConfig, "idleTimeout" | "pongTimeout" | "maxMessageRate" | "maxBufferedBytes">;
+  log: Logger;
+  /** Called once the socket has closed. */
+  closed(session: Session): void;
+}
+
+const sessionKey = Symbol("ws-lab session");
+type SessionSocket = Socket & { [sessionKey]: Session };
+
+// Module-level listeners: `this` is the socket, so no closure is allocated per connection.
+function onData(this: SessionSocket, chunk: Buffer): void {
+  this[sessionKey].receive(chunk);
+}
+function onEnd(this: SessionSocket): void {
+  const session = this[sessionKey];
+  session.sandbox.receiveEof();
+  session.flush();
+}
+function onError(): void {
+  // A reset or a write after the peer went away; "close" follows and does the cleanup.
+}
+function onClose(this: SessionSocket): void {
+  this[sessionKey].closed();
+}
+
+/** What the session waits for when its deadline passes. */
+type Waiting = "handshake" | "idle" | "pong" | "close";
+
+/**
+ * Moves bytes between one upgraded socket and its SandboxEndpoint, and enforces the limits that
+ * need a clock or a socket: idle pings with a pong deadline, the message rate, the outbound buffer.
+ * Time is checked by `tick`, which the server calls for every session from one shared timer.
+ */
+export class Session {
+  readonly socket: Socket;
+  readonly sandbox: SandboxEndpoint;
+  readonly address: string;
+  private readonly context: SessionContext;
+  private readonly startedAt = Date.now();
+  private waiting: Waiting = "handshake";
+  private deadline = Number.POSITIVE_INFINITY;
+  private heardFromPeer = false;
+  private counted = 0;
+  private rateWindowStart = 0;
+  private rateWindowCount = 0;
+  private dropReason: string | null = null;
+
+  constructor(socket: Socket, sandbox: SandboxEndpoint, address: string, context: SessionContext) {
+    this.socket = socket;
+    this.sandbox = sandbox;
+    this.address = address;
+    this.context = context;
+    (socket as SessionSocket)[sessionKey] = this;
+    socket.setNoDelay(true);
+    socket.on("data", onData);
+    socket.on("end", onEnd);
+    socket.on("error", onError);
+    socket.on("close", onClose);
+  }
+
+  /** Starts with the upgrade request Node parsed and the bytes that followed it. */
+  receiveRequest(request: RequestHead, rest: Uint8Array): void {
+    this.afterHandshake(this.sandbox.receiveRequest(request, rest));
+  }
+
+  /** Bytes from the client. */
+  receive(chunk: Uint8Array): void {
+    this.heardFromPeer = true;
+    const pending = this.sandbox.receive(chunk);
+    if (pending === undefined) this.flush();
+    else this.afterHandshake(pending);
+  }
+
+  /** Starts the closing handshake with 1001, after echoing every message already received. */
+  shutdown(): void {
+    if (this.sandbox.state === "open") {
+      this.sandbox.shutdown(CloseCode.GoingAway);
+      this.flush();
+    } else if (this.sandbox.state === "handshake") {
+      this.drop("shutdown during handshake");
+    }
+  }
+
+  /** Closes the TCP connection at once, without a closing handshake (close code 1006 in the log). */
+  drop(reason: string): void {
+    this.dropReason ??= reason;
+    this.socket.destroy();
+  }
+
+  /** Acts on a deadline that has passed: ping an idle peer, drop one that never answered. */
+  tick(now: number): void {
+    if (now < this.deadline) return;
+    if (this.waiting === "idle" || this.waiting === "pong") {
+      if (this.heardFromPeer) {
+        this.heardFromPeer = false;
+        this.wait("idle", now + this.context.limits.idleTimeout);
+      } else if (this.waiting === "pong") {
+        this.drop("pong timeout");
+      } else {
+        // 5.5.2: a Ping checks that the peer is still there; any bytes back (its Pong) keep it open.
+        this.sandbox.ping();
+        this.flush();
+        this.wait("pong", now + this.context.limits.pongTimeout);
+      }
+    } else if (this.waiting === "close") {
+      this.drop("closing handshake timeout");
+    }
+  }
+
+  /** Writes what the sandbox has for the client and acts on its state. */
+  flush(): void {
+    const sandbox = this.sandbox;
+    for (const event of sandbox.events()) {
+      if (event.type === "opened") {
+        this.context.log({ event: "open", remote: this.address, path: event.path, protocol: event.protocol });
+        this.wait("idle", Date.now() + this.context.limits.idleTimeout);
+      } else if (event.type === "rejected") {
+        this.context.log({ event: "reject", remote: this.address, path: event.path, status: event.status, reason: event.reason });
+      }
+    }
+    const received = sandbox.messagesReceived - this.counted;
+    if (received > 0) this.countMessages(received);
+    const output = sandbox.output();
+    const socket = this.socket;
+    if (output.length > 0 && !socket.destroyed) {
+      if (output.length === 1) {
+        socket.write(output[0]!);
+      } else {
+        socket.cork();
+        for (const bytes of output) socket.write(bytes);
+        socket.uncork();
+      }
+      if (socket.writableLength > this.context.limits.maxBufferedBytes) {
+        // The peer does not read: queueing more would let one client hold unbounded memory.
+        this.drop("outbound buffer full");
+        return;
+      }
+    }
+    if (sandbox.shouldCloseTransport) {
+      // 7.1.1: after the closing handshake "the server [...] SHOULD close the underlying TCP
+      // connection" first; destroy it if the client then never closes its side.
+      if (!socket.writableEnded) socket.end();
+      this.waitForClose();
+    } else if (sandbox.state === "closing") {
+      this.waitForClose();
+    }
+  }
+
+  /** Cleanup once the socket is gone: the log line and the connection count. */
+  closed(): void {
+    const sandbox = this.sandbox;
+    if (sandbox.state !== "closed") sandbox.receiveEof();
+    if (sandbox.endpoint !== null) {
+      this.context.log({
+        event: "close",
+        remote: this.address,
+        path: sandbox.endpoint,
+        code: sandbox.closeCode ?? CloseCode.AbnormalClosure,
+        reason: this.dropReason ?? sandbox.closeReason ?? "",
+        durationMs: Date.now() - this.startedAt,
+        messages: sandbox.messagesReceived,
+      });
+    }
+    this.context.closed(this);
+  }
+
+  private afterHandshake(pending: Promise<void>): void {
+    // Only the opening handshake is asynchronous (the accept key uses crypto.subtle).
+    this.socket.pause();
+    pending.then(
+      () => {
+        this.flush();
+        if (!this.socket.destroyed) this.socket.resume();
+      },
+      (error: unknown) => this.drop(`internal error: ${String(error)}`),
+    );
+  }
+
+  private countMessages(received: number): void {
+    this.counted += received;
+    const now = Date.now();
+    if (now - this.rateWindowStart >= 1000) {
+      this.rateWindowStart = now;
+      this.rateWindowCount = 0;
+    }
+    this.rateWindowCount += received;
+    if (this.rateWindowCount > this.context.limits.maxMessageRate && this.sandbox.state === "open") {
+      this.sandbox.close(CloseCode.PolicyViolation, "message rate limit exceeded");
+    }
+  }
+
+  private waitForClose(): void {
+    if (this.waiting !== "close") this.wait("close", Date.now() + this.context.limits.pongTimeout);
+  }
+
+  private wait(what: Waiting, deadline: number): void {
+    this.waiting = what;
+    this.deadline = deadline;
+  }
+}

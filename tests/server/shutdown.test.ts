@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, test } from "vitest";
+import { closeEvent, fixtureSite, openWs, rawConnect, rawWebSocket } from "./helpers.ts";
+
+const main = fileURLToPath(new URL("../../src/server/main.ts", import.meta.url));
+
+interface Child {
+  process: ChildProcess;
+  host: string;
+  port: number;
+  /** Every log line so far, parsed. */
+  logs: Array<Record<string, unknown>>;
+  exit: Promise<{ code: number | null; signal: string | null }>;
+}
+
+/** Runs `node src/server/main.ts` as `ws-lab serve` would, on a free port. */
+async function spawnServer(...args: string[]): Promise<Child> {
+  const child = spawn(process.execPath, [main, "--port", "0", "--root", fixtureSite(), ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  let buffered = "";
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout!.on("data", (chunk) => {
+      buffered += chunk;
+      let newline: number;
+      while ((newline = buffered.indexOf("\n")) !== -1) {
+        const record = JSON.parse(buffered.slice(0, newline)) as Record<string, unknown>;
+        buffered = buffered.slice(newline + 1);
+        logs.push(record);
+        if (record.event === "listening") resolve(record.url as string);
+      }
+    });
+    child.once("exit", () => reject(new Error(`server exited early: ${stderr}`)));
+  });
+  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const url = new URL(await listening);
+  return { process: child, host: url.host, port: Number(url.port), logs, exit };
+}
+
+describe("graceful shutdown", () => {
+  test("SIGTERM: a message fully received before the signal is echoed, then Close 1001, then exit 0", async () => {
+    const server = await spawnServer();
+    const idle = await openWs(`ws://${server.host}/echo`);
+    const busy = await openWs(`ws://${server.host}/echo`);
+    const received: Array<string | number> = [];
+    busy.on("message", (data: Buffer) => received.push(data.length));
+    const busyClosed = closeEvent(busy);
+    const idleClosed = closeEvent(idle);
+
+    // The busy client stops reading, sends a large message and lets the server take it all in:
+    // when the signal comes, the echo is still queued on the server's side of the socket.
+    busy.pause();
+    busy.send(Buffer.alloc(4 * 1024 * 1024, 7));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    server.process.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    busy.resume();
+
+    expect(await idleClosed).toEqual({ code: 1001, reason: "server shutting down" });
+    expect(await busyClosed).toEqual({ code: 1001, reason: "server shutting down" });
+    expect(received).toEqual([4 * 1024 * 1024]);
+    expect(await server.exit).toEqual({ code: 0, signal: null });
+    const closes = server.logs.filter((r) => r.event === "close");
+    expect(closes.map((r) => r.code)).toEqual([1001, 1001]);
+    expect(closes.every((r) => typeof r.durationMs === "number" && r.remote === "127.0.0.1")).toBe(true);
+  });
+
+  test("after the signal the port is closed to new connections", async () => {
+    const server = await spawnServer();
+    const ws = await openWs(`ws://${server.host}/echo`);
+    const closed = closeEvent(ws);
+    server.process.kill("SIGINT");
+    expect((await closed).code).toBe(1001);
+    await expect(openWs(`ws://${server.host}/echo`)).rejects.toThrow();
+    expect((await server.exit).code).toBe(0);
+  });
+
+  test("a client that never answers the Close is dropped when the grace period ends, and the exit is still 0", async () => {
+    const server = await spawnServer("--shutdown-grace", "400");
+    const stubborn = await rawWebSocket(server.port);
+    const started = Date.now();
+    server.process.kill("SIGTERM");
+    const events = await stubborn.waitFor((e) => e.some((x) => x.type === "close"));
+    expect(events.find((e) => e.type === "close")).toMatchObject({ code: 1001 });
+    expect(await server.exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(server.logs.find((r) => r.event === "close")).toMatchObject({ reason: "shutdown grace period over" });
+  });
+
+  test("a client halfway through its upgrade request does not hold the exit up", async () => {
+    const server = await spawnServer("--shutdown-grace", "5000", "--handshake-timeout", "10000");
+    const raw = await rawConnect(server.port);
+    raw.send("GET /echo HTTP/1.1\r\nHost: x\r\n");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    server.process.kill("SIGTERM");
+    expect((await server.exit).code).toBe(0);
+    await raw.closed;
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
