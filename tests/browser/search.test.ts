@@ -34,6 +34,34 @@ describe("Pagefind search over the built lessons", () => {
     expect(marked.some((word) => word.startsWith("соединени") && word !== "соединениями")).toBe(true);
   });
 
+  test("a page fetches nothing of Pagefind until the reader touches the search field", async () => {
+    const { page, requests } = await browser.newPage();
+    await page.goto(`${base}/en/masking/`, { waitUntil: "networkidle" });
+    expect(requests.filter((url) => url.includes("/pagefind/"))).toEqual([]);
+    // Typing at once, before Pagefind has loaded, loses no keystroke.
+    await searchInput(page).focus();
+    await page.keyboard.type("polling");
+    expect(await searchInput(page).inputValue()).toBe("polling");
+    const { hrefs } = await searchResults(page);
+    expect(hrefs).toContain("/en/what-is-websocket/");
+    expect(requests.some((url) => url.endsWith("/pagefind/pagefind.js"))).toBe(true);
+  });
+
+  test("markup quoted in a lesson comes back in the results as text, never as elements", async () => {
+    const { page } = await browser.newPage();
+    await page.goto(`${base}/en/`);
+    // The chat lesson quotes an injection attempt: <img src=x onerror=alert(1)>.
+    await searchInput(page).fill("onerror");
+    const { hrefs } = await searchResults(page);
+    expect(hrefs).toContain("/en/building-a-chat/");
+    const listbox = page.locator('[data-testid="search"] [role="listbox"]');
+    expect(await listbox.locator("img, b, script").count()).toBe(0);
+    expect(await listbox.innerText()).toContain("<img");
+    await page.keyboard.press("Escape");
+    expect(await searchInput(page).getAttribute("aria-expanded")).toBe("false");
+    expect(await listbox.isVisible()).toBe(false);
+  });
+
   test("the index holds lesson text only, not home pages or site chrome", async () => {
     const { page } = await browser.newPage();
     await page.goto(`${base}/en/`);

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 
-/** The header search field that Pagefind's component UI renders. */
+/** The header search field: a combobox over Pagefind's JS API, loaded on first use. */
 export function searchInput(page: Page) {
   return page.locator('[data-testid="search"] input');
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import {
   crossLanguageLinks,
+  headingsBeforeSelfCheck,
   isGitCheckout,
   langs,
   lessonFiles,
@@ -15,7 +16,9 @@ import {
   selfCheckUses,
   slugOf,
   staleTranslations,
+  tableHeadersWithEmptyCells,
 } from "../helpers/lesson-parity.ts";
+import { t } from "../../src/i18n/index.ts";
 
 const lessonsDir = fileURLToPath(new URL("../../content/lessons/", import.meta.url));
 const files = { en: lessonFiles(lessonsDir, "en"), ru: lessonFiles(lessonsDir, "ru") };
@@ -74,6 +77,24 @@ describe("the English and Russian lessons are twins", () => {
     }
   });
 
+  test.each(both)("%s: the self-check sits under a heading named like the self-check region itself", (name) => {
+    // SelfCheck renders no heading of its own; the lesson's heading names it and feeds the table of contents.
+    for (const lang of langs) {
+      expect(headingsBeforeSelfCheck(source(lang, name)), `${lang}/${name}`).toEqual([t(lang, "quiz.title")]);
+    }
+  });
+
+  test.each(both)("%s: code samples use CodeBlock, which follows the light and dark themes", (name) => {
+    // astro:components' <Code> has one fixed (dark) theme.
+    for (const lang of langs) {
+      expect(parseImports(source(lang, name)).filter(({ from }) => from === "astro:components"), `${lang}/${name}`).toEqual([]);
+    }
+  });
+
+  test.each(both)("%s: every table column has a header", (name) => {
+    for (const lang of langs) expect(tableHeadersWithEmptyCells(source(lang, name)), `${lang}/${name}`).toEqual([]);
+  });
+
   test.each(both)("%s: no lesson links into the other language", (name) => {
     for (const lang of langs) expect(crossLanguageLinks(source(lang, name), lang), `${lang}/${name}`).toEqual([]);
   });
@@ -106,6 +127,25 @@ describe("the parity checks catch what they promise to catch", () => {
     expect(selfCheckUses(text)).toEqual([{ lang: "ru", lesson: "framing" }]);
     expect(crossLanguageLinks(text, "ru")).toEqual(["/en/masking/", "/en/"]);
     expect(crossLanguageLinks(text, "en")).toEqual([]);
+  });
+
+  test("a self-check without a heading and a table with an empty corner cell are found", () => {
+    const text = [
+      "## Self-check",
+      "",
+      '<SelfCheck lang="en" lesson="a" questions={[]} />',
+      "Some text.",
+      '<SelfCheck lang="en" lesson="b" questions={[]} />',
+      "",
+      "| | `ws://` | `wss://` |",
+      "| --- | :---: | --- |",
+      "| port | 80 | 443 |",
+      "",
+      "| Property | a |",
+      "| --- | --- |",
+    ].join("\n");
+    expect(headingsBeforeSelfCheck(text)).toEqual(["Self-check", null]);
+    expect(tableHeadersWithEmptyCells(text)).toEqual(["| | `ws://` | `wss://` |"]);
   });
 
   test("a Russian lesson whose English twin changed in a later commit is flagged", () => {

@@ -1,6 +1,6 @@
 /** The self-check at the end of a lesson. */
 export const quiz = {
-  "quiz.title": "Check yourself",
+  "quiz.title": "Self-check",
   "quiz.question": "Question {{n}} of {{total}}",
   "quiz.check": "Check answers",
   "quiz.correct": "Correct.",
