@@ -1,10 +1,11 @@
 import { describe, expect, test } from "vitest";
+import fc from "fast-check";
 import { Connection, type ConnectionEvent } from "./connection.ts";
 import { encodeFrame, type FrameInit } from "./frame.ts";
 import { decodeStream } from "./decode.ts";
 import { InvalidStateError } from "./errors.ts";
 import { toHex } from "./hex.ts";
-import { hex, utf8 } from "./test-helpers.ts";
+import { hex, splitAt, utf8 } from "./test-helpers.ts";
 
 const key = hex("01 02 03 04");
 /** A frame as a client sends it (masked). */
@@ -15,11 +16,11 @@ function server(options = {}) {
   return new Connection("server", options);
 }
 
-const kinds = (events: ConnectionEvent[]) => events.map((event) => event.type);
+const kinds = (events: ConnectionEvent<boolean>[]) => events.map((event) => event.type);
 /** What the connection put on the wire, decoded as its peer would. */
 const sent = (conn: Connection, peer: "client" | "server") => decodeStream(join(...conn.dataToSend()), { role: peer }).frames;
 
-function failure(conn: Connection, ...chunks: Uint8Array[]) {
+function failure(conn: Connection<boolean>, ...chunks: Uint8Array[]) {
   for (const chunk of chunks) conn.receiveData(chunk);
   const events = conn.eventsReceived();
   const error = events.find((event) => event.type === "error");
@@ -149,6 +150,49 @@ describe("messages", () => {
   });
 });
 
+describe("text as bytes, for relays", () => {
+  const relay = () => new Connection("server", { textAsBytes: true });
+
+  test("a text message is delivered as its UTF-8 bytes, fragments joined", () => {
+    const euro = utf8("€uro");
+    const conn = relay();
+    conn.receiveData(join(
+      fromClient({ opcode: 1, fin: false, payload: euro.subarray(0, 2) }),
+      fromClient({ opcode: 0, payload: euro.subarray(2) }),
+    ));
+    const event = conn.eventsReceived().at(-1);
+    expect(event?.type).toBe("text");
+    expect(event?.type === "text" && toHex(event.utf8)).toBe(toHex(euro));
+  });
+
+  test("§8.1: invalid UTF-8 still fails with 1007, on the first fragment that has it", () => {
+    const conn = relay();
+    conn.receiveData(fromClient({ opcode: 1, fin: false, payload: hex("41 ed a0 80") }));
+    const events = conn.eventsReceived();
+    expect(kinds(events)).toEqual(["frame", "error", "closed"]);
+    expect(events[1]).toMatchObject({ error: { code: "invalid-utf8", closeCode: 1007 } });
+  });
+
+  test("a message ending inside a character still fails with 1007", () => {
+    const { error } = failure(relay(), fromClient({ opcode: 1, fin: false, payload: hex("e2 82") }), fromClient({ opcode: 0 }));
+    expect(error).toMatchObject({ code: "invalid-utf8", closeCode: 1007 });
+  });
+
+  test("any text, cut into any fragments, arrives as the same bytes", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 40 }), fc.array(fc.nat(200), { maxLength: 4 }), (text, cuts) => {
+        const bytes = utf8(text);
+        const parts = splitAt(bytes, cuts);
+        const conn = relay();
+        conn.receiveData(join(...parts.map((part, i) => fromClient({ opcode: i === 0 ? 1 : 0, fin: i === parts.length - 1, payload: part }))));
+        const event = conn.eventsReceived().at(-1);
+        expect(event?.type === "text" && toHex(event.utf8)).toBe(toHex(bytes));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
 describe("ping and pong", () => {
   test("a ping is answered by a pong with the same payload", () => {
     const conn = server();
@@ -178,8 +222,93 @@ describe("the closing handshake", () => {
       { type: "close", code: 1001, reason: "bye" },
       { type: "closed", code: 1001, reason: "bye", wasClean: true },
     ]);
+    // The reply is owed, not yet queued: the state says so until dataToSend hands it out.
+    expect(conn.state).toBe("closing");
     expect(sent(conn, "client")).toMatchObject([{ opcode: 8, closeCode: 1001 }]);
     expect(conn.state).toBe("closed");
+  });
+
+  test("§5.5.1: messages before a Close in the same chunk can still be answered, and the Close reply follows them", () => {
+    const conn = server();
+    conn.receiveData(join(
+      fromClient({ opcode: 1, payload: "first" }),
+      fromClient({ opcode: 9, payload: "p" }),
+      fromClient({ opcode: 2, payload: hex("00 ff") }),
+      fromClient({ opcode: 8, payload: hex("03 e8") }),
+    ));
+    const events = conn.eventsReceived();
+    expect(kinds(events)).toEqual(["frame", "text", "frame", "ping", "frame", "binary", "frame", "close", "closed"]);
+    expect(conn.canSend).toBe(true);
+    for (const event of events) {
+      if (event.type === "text") conn.sendText(event.data);
+      if (event.type === "binary") conn.sendBinary(event.data);
+    }
+    const frames = sent(conn, "client");
+    // The automatic Pong went out while reading; the echoes were queued while the events were handled.
+    expect(frames.map((frame) => frame.opcode)).toEqual([10, 1, 2, 8]);
+    expect(frames.at(-1)).toMatchObject({ closeCode: 1000 });
+    expect(conn.state).toBe("closed");
+  });
+
+  test("§5.5.1: after the Close reply has been handed out, sending throws InvalidStateError", () => {
+    const conn = server();
+    conn.receiveData(fromClient({ opcode: 8, payload: hex("03 e8") }));
+    conn.eventsReceived();
+    expect(sent(conn, "client")).toMatchObject([{ opcode: 8 }]);
+    expect(conn.canSend).toBe(false);
+    expect(() => conn.sendText("late")).toThrow(InvalidStateError);
+    expect(() => conn.sendFrame({ opcode: 2 })).toThrow(InvalidStateError);
+    expect(() => conn.pong()).toThrow(InvalidStateError);
+    expect(() => conn.close()).toThrow(InvalidStateError);
+    expect(conn.dataToSend()).toEqual([]);
+  });
+
+  test("an application that closes while the reply is owed sends its own code, once", () => {
+    const conn = server();
+    conn.receiveData(fromClient({ opcode: 8, payload: hex("03 e8") }));
+    conn.close(1001, "going away");
+    expect(sent(conn, "client")).toMatchObject([{ opcode: 8, closeCode: 1001, closeReason: "going away" }]);
+    expect(kinds(conn.eventsReceived())).toEqual(["frame", "close", "closed"]);
+    expect(conn.state).toBe("closed");
+  });
+
+  test("the end of input while the reply is owed keeps the clean closure and still sends the reply", () => {
+    const conn = server();
+    conn.receiveData(fromClient({ opcode: 8, payload: hex("03 e9") }));
+    conn.receiveEof();
+    expect(conn.eventsReceived().at(-1)).toEqual({ type: "closed", code: 1001, reason: "", wasClean: true });
+    expect(sent(conn, "client")).toMatchObject([{ opcode: 8, closeCode: 1001 }]);
+  });
+
+  test("however the stream is cut, an echo answers every message and the Close reply is the last frame", () => {
+    const message = fc.oneof(
+      fc.string({ maxLength: 20 }).map((text) => ({ opcode: 1, payload: text })),
+      fc.uint8Array({ maxLength: 20 }).map((bytes) => ({ opcode: 2, payload: bytes })),
+      fc.uint8Array({ maxLength: 20 }).map((bytes) => ({ opcode: 9, payload: bytes })),
+    );
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 8 }), fc.array(fc.nat(400), { maxLength: 6 }), (messages, cuts) => {
+        const wire = join(...messages.map((init) => fromClient(init)), fromClient({ opcode: 8, payload: hex("0f a0") }));
+        // The application answers pings itself, so every answer keeps its place in the order.
+        const conn = server({ autoPong: false });
+        const out: Uint8Array[] = [];
+        for (const chunk of splitAt(wire, cuts)) {
+          conn.receiveData(chunk);
+          for (const event of conn.eventsReceived()) {
+            if (event.type === "text") conn.sendText(event.data);
+            if (event.type === "binary") conn.sendBinary(event.data);
+            if (event.type === "ping") conn.pong(event.payload);
+          }
+          out.push(...conn.dataToSend());
+        }
+        const frames = decodeStream(join(...out), { role: "client" }).frames;
+        const answers = messages.map((init) => (init.opcode === 9 ? 10 : init.opcode));
+        expect(frames.map((frame) => frame.opcode)).toEqual([...answers, 8]);
+        expect(frames.at(-1)).toMatchObject({ closeCode: 4000 });
+        expect(conn.state).toBe("closed");
+      }),
+      { numRuns: 200 },
+    );
   });
 
   test("an empty Close is reported as 1005 and answered with 1000", () => {

@@ -6,46 +6,72 @@ import { encodeClosePayload } from "./close.ts";
 import { defaultRandomBytes, type RandomBytes } from "./random.ts";
 
 /** Limits, negotiated features and the source of masking keys for one connection. */
-export interface ConnectionOptions extends ReceiveOptions {
+export interface ConnectionOptions<TextAsBytes extends boolean = false> extends ReceiveOptions {
   /** Largest payload of a single frame; more fails with `frame-too-big` (1009). */
   maxFrameSize?: number;
   /** Where client masking keys come from; defaults to `crypto.getRandomValues`. */
   randomBytes?: RandomBytes;
   /** Answer every Ping with a Pong carrying the same payload (§5.5.2); on by default. */
   autoPong?: boolean;
+  /**
+   * Deliver text messages as their UTF-8 bytes (`{ type: "text", utf8 }`) rather than a decoded
+   * string, for a relay or an echo that passes them on unchanged. They are validated all the same
+   * (§8.1: invalid UTF-8 fails the connection with 1007, as soon as a fragment shows it).
+   */
+  textAsBytes?: TextAsBytes;
 }
 
-/** `open` until a Close is sent or received, `closing` while the other one is awaited, then `closed`. */
+/** `open` until a Close is sent or received, `closing` while the other one is awaited or our reply is owed, then `closed`. */
 export type ConnectionState = "open" | "closing" | "closed";
 
+/** A whole text message: decoded by default, its validated UTF-8 bytes with `textAsBytes: true`. */
+export type TextEvent<TextAsBytes extends boolean = false> = TextAsBytes extends true
+  ? { type: "text"; utf8: Uint8Array }
+  : { type: "text"; data: string };
+
 /** What `eventsReceived` reports: every frame as it arrived, then what it meant. */
-export type ConnectionEvent =
+export type ConnectionEvent<TextAsBytes extends boolean = false> =
   | { type: "frame"; frame: ParsedFrame; bytes: Uint8Array }
-  | Exclude<MessageEvent, { type: "close" }>
+  | TextEvent<TextAsBytes>
+  | Exclude<MessageEvent, { type: "text" | "close" }>
   | { type: "close"; code: number; reason: string }
   | { type: "error"; error: WebSocketError }
   | { type: "closed"; code: number; reason: string; wasClean: boolean };
 
 const CONTROL_PAYLOAD_MAX = 125;
 
+const decoder = new TextDecoder();
+
 /**
  * One end of a WebSocket connection without I/O: bytes and intents in, events and bytes out.
  * Peer mistakes never throw: they become an `error` event, a queued Close and the `closed` state.
+ *
+ * The answer to a peer's Close is owed, not queued at once: 5.5.1 says "An endpoint MAY delay
+ * sending a Close frame until its current message is sent" and "SHOULD do so as soon as
+ * practical", so while the events of that input are handled the application can still answer
+ * the messages that came before the Close, and the next `dataToSend()` ends with the reply.
+ * `closed` is reported right after `close` (the handshake is settled: nothing more is read, the
+ * reply is due), so a loop that handles events, then writes `dataToSend()`, then closes the
+ * transport on `closed` needs no second look; `state` stays `closing` until the reply has left.
  */
-export class Connection {
+export class Connection<TextAsBytes extends boolean = false> {
   readonly role: Role;
   private readonly reader: MessageReader;
   private readonly parser: FrameParser;
   private readonly randomBytes: RandomBytes;
   private readonly autoPong: boolean;
-  private events: ConnectionEvent[] = [];
+  private readonly textAsBytes: boolean;
+  private events: ConnectionEvent<TextAsBytes>[] = [];
   private outgoing: Uint8Array[] = [];
   private closeSent = false;
   private closeReceived = false;
-  private closedState = false;
+  /** The payload of the Close we owe the peer (5.5.1), until `dataToSend` sends it. */
+  private closeReply: Uint8Array | null = null;
+  /** `closed` is reported: nothing more is read, and nothing sent once `closeReply` is out. */
+  private finished = false;
   private peerClose = { code: CloseCode.NoStatusReceived as number, reason: "" };
 
-  constructor(role: Role, options: ConnectionOptions = {}) {
+  constructor(role: Role, options: ConnectionOptions<TextAsBytes> = {}) {
     this.role = role;
     this.reader = new MessageReader(role, options);
     this.parser = new FrameParser({
@@ -56,12 +82,18 @@ export class Connection {
     });
     this.randomBytes = options.randomBytes ?? defaultRandomBytes;
     this.autoPong = options.autoPong ?? true;
+    this.textAsBytes = options.textAsBytes ?? false;
   }
 
   /** Where the closing handshake stands. */
   get state(): ConnectionState {
-    if (this.closedState) return "closed";
+    if (this.finished && this.closeReply === null) return "closed";
     return this.closeSent || this.closeReceived ? "closing" : "open";
+  }
+
+  /** Whether `send*`, `ping`, `pong` and `close` may be called: until our Close is queued or the connection closed. */
+  get canSend(): boolean {
+    return !this.closeSent && this.state !== "closed";
   }
 
   /** The field an incomplete incoming frame is waiting for, or null between frames. */
@@ -69,10 +101,13 @@ export class Connection {
     return this.parser.waitingFor;
   }
 
-  /** Feeds bytes from the peer; what they mean comes out of `eventsReceived`. */
+  /**
+   * Feeds bytes from the peer; what they mean comes out of `eventsReceived`. A Close from the peer
+   * ends the input: `close` and `closed` are the last events, and our reply is owed (see `dataToSend`).
+   */
   receiveData(chunk: Uint8Array): void {
     // 1.4: after the peer's Close nothing more is read; after a failure we stopped listening.
-    if (this.closeReceived || this.closedState) return;
+    if (this.closeReceived || this.finished) return;
     const frames = this.parser.push(chunk);
     for (const frame of frames) {
       this.events.push({ type: "frame", frame, bytes: frame.bytes! });
@@ -92,21 +127,28 @@ export class Connection {
 
   /** Tells the connection the transport ended; without a closing handshake that is a 1006 closure. */
   receiveEof(): void {
-    if (this.closedState) return;
-    this.closedState = true;
+    if (this.finished) return;
+    this.finished = true;
     // 7.1.5: no Close frame received means the close code is 1006 (abnormal closure).
     this.events.push({ type: "closed", code: CloseCode.AbnormalClosure, reason: "", wasClean: false });
   }
 
   /** Returns and forgets the events since the last call. */
-  eventsReceived(): ConnectionEvent[] {
+  eventsReceived(): ConnectionEvent<TextAsBytes>[] {
     const events = this.events;
     this.events = [];
     return events;
   }
 
-  /** Returns and forgets the bytes to write to the transport since the last call. */
+  /**
+   * Returns and forgets the bytes to write to the transport since the last call. A Close reply
+   * owed to the peer comes last, after whatever the application sent while handling the events
+   * that led up to it; from then on every send throws `InvalidStateError`.
+   */
   dataToSend(): Uint8Array[] {
+    // 5.5.1: "An endpoint MAY delay sending a Close frame until its current message is sent";
+    // the reply is delayed no further than this, "as soon as practical".
+    if (this.closeReply !== null) this.sendFrame({ opcode: Opcode.Close, payload: this.closeReply });
     const data = this.outgoing;
     this.outgoing = [];
     return data;
@@ -184,7 +226,7 @@ export class Connection {
   private assertCanSend(): void {
     // 5.5.1: "The application MUST NOT send any more data frames after sending a Close frame."
     if (this.closeSent) throw new InvalidStateError("cannot send after our close frame");
-    if (this.closedState) throw new InvalidStateError("cannot send on a closed connection");
+    if (this.state === "closed") throw new InvalidStateError("cannot send on a closed connection");
   }
 
   private handle(message: MessageEvent): void {
@@ -195,13 +237,19 @@ export class Connection {
       this.events.push({ type: "close", ...this.peerClose });
       if (!this.closeSent) {
         // 5.5.1: "If an endpoint receives a Close frame and did not previously send a Close frame, the
-        // endpoint MUST send a Close frame in response." We echo the code (1000 if there was none).
-        this.sendFrame({ opcode: Opcode.Close, payload: encodeClosePayload(message.code ?? CloseCode.NormalClosure) });
+        // endpoint MUST send a Close frame in response." We echo the code (1000 if there was none);
+        // dataToSend sends it, after any answer to the messages that came before this Close.
+        this.closeReply = encodeClosePayload(message.code ?? CloseCode.NormalClosure);
       }
       this.finishClosing();
       return;
     }
-    this.events.push(message);
+    if (message.type === "text") {
+      const event = this.textAsBytes ? { type: "text", utf8: message.utf8 } : { type: "text", data: decoder.decode(message.utf8) };
+      this.events.push(event as TextEvent<TextAsBytes>);
+    } else {
+      this.events.push(message);
+    }
     // 5.5.2: a Pong in response "MUST have identical Application data"; none once our Close is out.
     if (message.type === "ping" && this.autoPong && !this.closeSent) {
       this.sendFrame({ opcode: Opcode.Pong, payload: message.payload });
@@ -210,12 +258,18 @@ export class Connection {
 
   private closeWasSent(): void {
     this.closeSent = true;
+    // An application that closes while our reply is owed answers with its own code instead.
+    this.closeReply = null;
     this.finishClosing();
   }
 
+  /**
+   * Reports `closed` once the peer's Close is in and ours is queued or owed: nothing more is read,
+   * and a transport that writes `dataToSend()` and then closes completes the handshake (7.1.1).
+   */
   private finishClosing(): void {
-    if (this.closedState || !this.closeSent || !this.closeReceived) return;
-    this.closedState = true;
+    if (this.finished || !this.closeReceived) return;
+    this.finished = true;
     this.events.push({ type: "closed", ...this.peerClose, wasClean: true });
   }
 
@@ -224,7 +278,7 @@ export class Connection {
     // 7.1.7: to _Fail the WebSocket Connection_ an endpoint may send a Close first; we do, with the
     // stable code as the reason so the peer (and the reader) can see what went wrong.
     if (!this.closeSent) this.sendFrame({ opcode: Opcode.Close, payload: encodeClosePayload(error.closeCode, error.code) });
-    this.closedState = true;
+    this.finished = true;
     this.events.push({ type: "closed", code: CloseCode.AbnormalClosure, reason: "", wasClean: false });
   }
 }

@@ -4,6 +4,7 @@ import { encodeFrame } from "./frame.ts";
 import { parseHex, toHex } from "./hex.ts";
 import { errorCodes, HexError } from "./errors.ts";
 import { en } from "../i18n/en.ts";
+import { sandboxErrorCodes } from "../sandbox/endpoint.ts";
 import { hex, utf8 } from "./test-helpers.ts";
 
 describe("decodeStream", () => {
@@ -75,8 +76,8 @@ describe("hex", () => {
   });
 });
 
-test("every stable error code has an English message", () => {
+test("every stable error code, the core's and the sandbox's, has an English message", () => {
   expect(errorCodes.length).toBeGreaterThan(40);
-  const missing = errorCodes.filter((code) => !(`error.${code}` in en));
+  const missing = [...errorCodes, ...sandboxErrorCodes].filter((code) => !(`error.${code}` in en));
   expect(missing).toEqual([]);
 });

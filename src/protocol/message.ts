@@ -7,9 +7,9 @@ import { Utf8Validator } from "./utf8.ts";
 /** Which side of the connection we are: it decides who masks (§5.1). */
 export type Role = "client" | "server";
 
-/** What arrives once frames are put together: whole messages and control frames. */
+/** What arrives once frames are put together: whole messages (text as its validated UTF-8) and control frames. */
 export type MessageEvent =
-  | { type: "text"; data: string }
+  | { type: "text"; utf8: Uint8Array }
   | { type: "binary"; data: Uint8Array }
   | { type: "ping"; payload: Uint8Array }
   | { type: "pong"; payload: Uint8Array }
@@ -22,8 +22,6 @@ export interface ReceiveOptions {
   /** Let RSV1 through, as when permessage-deflate was negotiated (§5.2, RFC 7692). */
   allowRsv1?: boolean;
 }
-
-const decoder = new TextDecoder();
 
 /**
  * The receiving side's rules (§5.1-5.5, §8.1) and the reassembly of fragmented messages.
@@ -132,7 +130,7 @@ export class MessageReader {
     if (!this.fragmentsText) return { type: "binary", data };
     // 8.1: a sequence cut at a fragment boundary is only an error if the message ends inside it
     if (!this.utf8.isComplete()) throw new InvalidPayloadError("invalid-utf8", "text message ends inside a character");
-    return { type: "text", data: decoder.decode(data) };
+    return { type: "text", utf8: data };
   }
 }
 

@@ -5,13 +5,13 @@ import {
   CloseCode,
   computeAccept,
   Connection,
-  encodeFrame,
   findHeadEnd,
   HandshakeError,
   httpErrorFor,
   Opcode,
   type ClientRequestCheck,
   type ConnectionEvent,
+  type HandshakeErrorCode,
   type RequestHead,
 } from "../protocol/index.ts";
 import { describeFrame, type InspectHandshake } from "./inspect.ts";
@@ -19,6 +19,10 @@ import { describeFrame, type InspectHandshake } from "./inspect.ts";
 /** The paths the sandbox answers; any other path gets a 404 instead of a 101. */
 export const SANDBOX_ENDPOINTS = ["/echo", "/inspect"] as const;
 export type SandboxPath = (typeof SANDBOX_ENDPOINTS)[number];
+
+/** Why the sandbox refuses an upgrade beyond the core's checks; each has a UI message `error.<code>`. */
+export const sandboxErrorCodes = ["not-found", "head-too-large"] as const;
+export type SandboxErrorCode = (typeof sandboxErrorCodes)[number];
 
 /** Subprotocols the sandbox accepts when a client offers them (on either path). */
 export const SANDBOX_PROTOCOLS = ["echo.v1", "inspect.v1"] as const;
@@ -51,7 +55,7 @@ export type SandboxState = "handshake" | "open" | "closing" | "closed";
 /** What happened to the connection, for logs and the terminal. */
 export type SandboxEvent =
   | { type: "opened"; at: number; path: SandboxPath; protocol: string | null }
-  | { type: "rejected"; at: number; path: string | null; status: number; reason: string }
+  | { type: "rejected"; at: number; path: string | null; status: number; reason: HandshakeErrorCode | SandboxErrorCode }
   | { type: "closed"; at: number; code: number; reason: string; wasClean: boolean };
 
 const encoder = new TextEncoder();
@@ -99,15 +103,13 @@ export class SandboxEndpoint {
 
   private readonly options: SandboxOptions;
   private readonly now: () => number;
-  private connection: Connection | null = null;
+  private connection: Connection<true> | null = null;
   private handshake: Promise<void> | null = Promise.resolve();
   private queuedChunks = 0;
   private headParts: Uint8Array[] = [];
   private headLength = 0;
   private rejected = false;
-  private closeSent = false;
-  private fragments: Uint8Array[] = [];
-  private fragmentsLength = 0;
+  /** The HTTP response (a 101 or an error); frames come from the connection. */
   private out: Uint8Array[] = [];
   private log: SandboxEvent[] = [];
 
@@ -174,11 +176,14 @@ export class SandboxEndpoint {
     this.process(this.connection.eventsReceived());
   }
 
-  /** Returns and forgets the bytes to write to the client. */
+  /** Returns and forgets the bytes to write to the client; a Close reply the connection owes comes last. */
   output(): Uint8Array[] {
-    const out = this.out;
-    if (out.length > 0) this.out = [];
-    return out;
+    const head = this.out;
+    const frames = this.connection?.dataToSend();
+    if (head.length === 0) return frames ?? head;
+    this.out = [];
+    if (frames !== undefined) head.push(...frames);
+    return head;
   }
 
   /** Returns and forgets what happened since the last call. */
@@ -190,18 +195,15 @@ export class SandboxEndpoint {
 
   /** Sends a Ping (a keepalive; the client's Pong shows up on `/inspect` as a frame). */
   ping(payload: Uint8Array = new Uint8Array(0)): void {
-    if (this.state === "open") this.send(Opcode.Ping, payload);
+    if (this.state === "open") this.connection!.ping(payload);
   }
 
   /** Starts the closing handshake, e.g. 1008 for a policy the transport enforces. */
   close(code: number, reason = ""): void {
-    if (this.state !== "open" || this.closeSent) return;
-    this.closeSent = true;
+    if (this.state !== "open") return;
     this.closeCode ??= code;
     this.closeReason ??= reason;
     this.connection!.close(code, reason);
-    this.out.push(...this.connection!.dataToSend());
-    this.process(this.connection!.eventsReceived());
   }
 
   /**
@@ -271,6 +273,8 @@ export class SandboxEndpoint {
       maxFrameSize: this.options.maxFrameSize,
       // The sandbox answers pings itself, after describing them on /inspect.
       autoPong: false,
+      // Echoes send the bytes that came in: validated, never decoded.
+      textAsBytes: true,
     });
     this.endpoint = path;
     this.protocol = protocol;
@@ -287,7 +291,7 @@ export class SandboxEndpoint {
     return new HandshakeError("origin-forbidden", 403, "10.2", `origin ${origin} is not allowed`);
   }
 
-  private reject(path: string | null, status: number, code: string, message: string, response?: string): void {
+  private reject(path: string | null, status: number, code: HandshakeErrorCode | SandboxErrorCode, message: string, response?: string): void {
     this.rejected = true;
     this.shouldCloseTransport = true;
     this.headParts = [];
@@ -299,41 +303,33 @@ export class SandboxEndpoint {
     const connection = this.connection;
     if (connection === null || connection.state === "closed") return;
     connection.receiveData(bytes);
-    // The core answers a Close (or fails the connection) while reading. Messages that arrived
-    // before that Close in the same chunk still get their echo first, so its Close is held back.
-    const held = connection.dataToSend();
+    // A Close from the client is answered by the next output(), after the echoes queued here of
+    // the messages that came before it (5.5.1 lets the reply wait for them).
     this.process(connection.eventsReceived());
-    if (held.length > 0) this.out.push(...held);
   }
 
-  private process(events: ConnectionEvent[]): void {
+  private process(events: ConnectionEvent<true>[]): void {
+    const connection = this.connection!;
     const inspect = this.endpoint === "/inspect";
     for (const event of events) {
       switch (event.type) {
-        case "frame": {
-          const frame = event.frame;
-          if (inspect && !this.closeSent) this.sendJson(describeFrame(frame));
-          if (frame.opcode === Opcode.Text || frame.opcode === Opcode.Binary || frame.opcode === Opcode.Continuation) {
-            this.fragments.push(frame.payload);
-            this.fragmentsLength += frame.payload.length;
-          }
+        case "frame":
+          if (inspect && connection.canSend) this.sendJson(describeFrame(event.frame));
           break;
-        }
         case "text":
-        case "binary": {
           this.messagesReceived++;
-          const payload = concat(this.fragments, this.fragmentsLength);
-          this.fragments = [];
-          this.fragmentsLength = 0;
           // 5.5.1: "The application MUST NOT send any more data frames after sending a Close frame."
-          if (!this.closeSent) this.send(event.type === "text" ? Opcode.Text : Opcode.Binary, payload);
+          if (connection.canSend) connection.sendFrame({ opcode: Opcode.Text, payload: event.utf8 });
           break;
-        }
+        case "binary":
+          this.messagesReceived++;
+          if (connection.canSend) connection.sendBinary(event.data);
+          break;
         case "ping":
           this.messagesReceived++;
           // 5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response [...]
           // The Pong frame MUST have identical Application data" (none once our Close is out).
-          if (!this.closeSent) this.send(Opcode.Pong, event.payload);
+          if (connection.canSend) connection.pong(event.payload);
           break;
         case "pong":
           this.messagesReceived++;
@@ -357,14 +353,8 @@ export class SandboxEndpoint {
     }
   }
 
-  private send(opcode: number, payload: Uint8Array): void {
-    // Encoded here rather than through Connection.send*: the echo of a message that came before
-    // the peer's Close must still go out ahead of our Close reply, which the core has queued.
-    this.out.push(encodeFrame({ opcode, payload }));
-  }
-
   private sendJson(message: object): void {
-    this.send(Opcode.Text, encoder.encode(JSON.stringify(message)));
+    this.connection!.sendText(JSON.stringify(message));
   }
 }
 

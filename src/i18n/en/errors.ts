@@ -1,4 +1,4 @@
-/** Messages for every stable error code of the protocol core, shown as `t(lang, "error.<code>")`. */
+/** Messages for every stable error code of the protocol core and the sandbox, shown as `t(lang, "error.<code>")`. */
 export const errors = {
   "error.unmasked-client-frame": "A client frame arrived without a mask (RFC 6455, §5.1)",
   "error.masked-server-frame": "A server frame arrived masked (RFC 6455, §5.1)",
@@ -30,6 +30,8 @@ export const errors = {
   "error.protocols-invalid": "Sec-WebSocket-Protocol has an invalid or repeated name (§4.1)",
   "error.extensions-invalid": "Sec-WebSocket-Extensions is malformed (§9.1)",
   "error.origin-forbidden": "This Origin is not allowed to connect (§10.2)",
+  "error.not-found": "The server has no WebSocket endpoint at this path: try /echo or /inspect (404)",
+  "error.head-too-large": "The upgrade request's head is too large for the server (431)",
   "error.response-malformed": "The server's HTTP response is malformed (§4.1)",
   "error.response-status": "The server answered with a status other than 101 (§4.1)",
   "error.response-upgrade": "The response's Upgrade header is not “websocket” (§4.1)",

@@ -31,6 +31,8 @@ export const errors = {
   "error.protocols-invalid": "В Sec-WebSocket-Protocol недопустимое или повторённое имя (§4.1)",
   "error.extensions-invalid": "Sec-WebSocket-Extensions записан неверно (§9.1)",
   "error.origin-forbidden": "С этого Origin подключаться нельзя (§10.2)",
+  "error.not-found": "По этому пути у сервера нет WebSocket: попробуйте /echo или /inspect (404)",
+  "error.head-too-large": "Заголовок запроса на обновление слишком велик для сервера (431)",
   "error.response-malformed": "HTTP-ответ сервера составлен неверно (§4.1)",
   "error.response-status": "Сервер ответил не статусом 101 (§4.1)",
   "error.response-upgrade": "В ответе заголовок Upgrade — не «websocket» (§4.1)",
