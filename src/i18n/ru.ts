@@ -3,7 +3,8 @@ import { quiz } from "./ru/quiz.ts";
 import { widgets } from "./ru/widgets.ts";
 import { terminal } from "./ru/terminal.ts";
 import { errors } from "./ru/errors.ts";
-import type { UiKey } from "./en.ts";
+import type { en } from "./en.ts";
+import type { Strings } from "./plural.ts";
 
-/** Every UI string in Russian; a key missing here is a type error. */
-export const ru: Record<UiKey, string> = { ...site, ...quiz, ...widgets, ...terminal, ...errors } satisfies Record<UiKey, string>;
+/** Every UI string in Russian; a key, or a plural form of a counted string, missing here is a type error. */
+export const ru: Strings<typeof en, "ru"> = { ...site, ...quiz, ...widgets, ...terminal, ...errors };

@@ -34,7 +34,7 @@ describe("parseCommand", () => {
     expect(command("send --fragments 3 hello")).toMatchObject({ fragments: 3, payload: { text: "hello" } });
     expect(problem("send --fragments 0 hi").key).toBe("terminal.problem.fragmentsCount");
     expect(problem("send --fragments x hi").key).toBe("terminal.problem.fragmentsCount");
-    expect(problem("send --fragments 3 hi")).toEqual({ key: "terminal.problem.fragmentsTooMany", params: { count: 3, size: 2 } });
+    expect(problem("send --fragments 3 hi")).toEqual({ key: "terminal.problem.fragmentsTooMany", params: { fragments: 3, count: 2 } });
     expect(problem("send").key).toBe("terminal.problem.sendEmpty");
     expect(problem("send --loud hi")).toEqual({ key: "terminal.problem.unknownOption", params: { command: "send", option: "--loud" } });
   });
@@ -55,13 +55,13 @@ describe("parseCommand", () => {
     expect(problem("close 1005")).toEqual({ key: "terminal.problem.closeCodeRange", params: { code: 1005 } });
     expect(problem("close 999").key).toBe("terminal.problem.closeCodeRange");
     expect(problem("close bye").key).toBe("terminal.problem.closeCodeNumber");
-    expect(problem(`close 1000 ${"ж".repeat(62)}`)).toEqual({ key: "terminal.problem.closeReasonLong", params: { max: 123, size: 124 } });
+    expect(problem(`close 1000 ${"ж".repeat(62)}`)).toEqual({ key: "terminal.problem.closeReasonLong", params: { max: 123, count: 124 } });
   });
 
   test("§5.5: ping carries at most 125 bytes", () => {
     expect(command("ping")).toEqual({ name: "ping", payload: "" });
     expect(command(`ping ${"a".repeat(125)}`)).toMatchObject({ name: "ping" });
-    expect(problem(`ping ${"a".repeat(126)}`)).toEqual({ key: "terminal.problem.pingLong", params: { size: 126, max: 125 } });
+    expect(problem(`ping ${"a".repeat(126)}`)).toEqual({ key: "terminal.problem.pingLong", params: { count: 126, max: 125 } });
   });
 
   test("raw needs hex bytes", () => {

@@ -6,7 +6,7 @@ import {
   parseHex,
   UsageError,
 } from "../protocol/index.ts";
-import type { UiKey } from "../i18n/index.ts";
+import type { ParamsOf, UiKey } from "../i18n/index.ts";
 
 /** The console's commands, in the order `help` lists them. */
 export const commandNames = ["help", "connect", "send", "ping", "close", "frames", "raw", "status", "clear"] as const;
@@ -51,7 +51,7 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; problem:
 const encoder = new TextEncoder();
 const CONTROL_PAYLOAD_MAX = 125;
 
-function fail(key: UiKey, params?: Record<string, string | number>): ParseResult {
+function fail<K extends UiKey>(key: K, ...[params]: ParamsOf<K>): ParseResult {
   return { ok: false, problem: params ? { key, params } : { key } };
 }
 
@@ -166,7 +166,7 @@ function parseSend(rest: string): ParseResult {
   }
   const size = payload.kind === "text" ? encoder.encode(payload.text).length : payload.bytes.length;
   // Every fragment but the last must carry at least one byte, or the split shows nothing.
-  if (fragments > 1 && fragments > size) return fail("terminal.problem.fragmentsTooMany", { count: fragments, size });
+  if (fragments > 1 && fragments > size) return fail("terminal.problem.fragmentsTooMany", { fragments, count: size });
   return ok({ name: "send", payload, fragments });
 }
 
@@ -180,7 +180,7 @@ function parseClose(rest: string): ParseResult {
     encodeClosePayload(code, after);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    return fail("terminal.problem.closeReasonLong", { max: MAX_CLOSE_REASON_BYTES, size: encoder.encode(after).length });
+    return fail("terminal.problem.closeReasonLong", { max: MAX_CLOSE_REASON_BYTES, count: encoder.encode(after).length });
   }
   return ok({ name: "close", code, reason: after });
 }
@@ -216,7 +216,7 @@ export function parseCommand(line: string): ParseResult {
     case "ping": {
       const size = encoder.encode(rest).length;
       // 5.5: "All control frames MUST have a payload length of 125 bytes or less".
-      if (size > CONTROL_PAYLOAD_MAX) return fail("terminal.problem.pingLong", { size, max: CONTROL_PAYLOAD_MAX });
+      if (size > CONTROL_PAYLOAD_MAX) return fail("terminal.problem.pingLong", { count: size, max: CONTROL_PAYLOAD_MAX });
       return ok({ name, payload: rest });
     }
     case "close":

@@ -38,11 +38,18 @@ class FakeLive implements Transport {
 
 function console(lang: Lang = "en") {
   const lines: string[] = [];
+  const errors: string[] = [];
   let live: FakeLive | null = null;
   const session = new TerminalSession({
     lang,
     base: "http://127.0.0.1:4321/en/playground/",
-    output: { line: (line) => lines.push(toAnsi(line, false)), clear: () => lines.splice(0) },
+    output: {
+      line: (line) => {
+        lines.push(toAnsi(line, false));
+        if (line.some((span) => span.tone === "error")) errors.push(toAnsi(line, false));
+      },
+      clear: () => lines.splice(0),
+    },
     open: (target, protocols, emit) => {
       if (target.kind === "virtual") return openVirtual(target.path, protocols, emit, { randomBytes });
       live = new FakeLive(target.url.href, emit);
@@ -53,7 +60,7 @@ function console(lang: Lang = "en") {
     for (let i = 0; i < 300 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 1));
     expect(done()).toBe(true);
   };
-  return { session, lines, settle, live: () => live! };
+  return { session, lines, errors, settle, live: () => live! };
 }
 
 describe("a scripted session on the virtual server", () => {
@@ -119,6 +126,35 @@ describe("a scripted session on the virtual server", () => {
     expect(lines).toContain("← HTTP/1.1 404 Not Found");
     expect(lines).toContain(t("en", "terminal.handshakeStatus", { status: 404 }));
   });
+});
+
+/** The command lines a "Try: a · b · c" hint suggests. */
+const suggestions = (hint: string) => hint.slice(hint.indexOf(": ") + 2).split(" · ");
+
+describe("the hint printed once a connection is open", () => {
+  for (const lang of ["en", "ru"] as const) {
+    test(`on the virtual server (${lang}) it offers ping and raw, and each suggested command runs`, async () => {
+      const { session, lines, errors, settle } = console(lang);
+      session.run("connect");
+      await settle(() => session.transport?.state === "open");
+      expect(lines.at(-1)).toBe(t(lang, "terminal.openHint.anyFrame"));
+      expect(suggestions(lines.at(-1)!)).toEqual(expect.arrayContaining(["ping", "raw 81 05 48 65 6c 6c 6f"]));
+      // raw's example breaks the protocol on purpose: the server's 1002 would be (rightly) an error line.
+      for (const line of suggestions(lines.at(-1)!).filter((line) => !line.startsWith("raw"))) session.run(line);
+      expect(errors).toEqual([]);
+    });
+
+    test(`on a live server (${lang}) it offers only what a page's WebSocket can send, and each of those runs`, () => {
+      const { session, lines, errors, live } = console(lang);
+      session.run("connect /echo");
+      live().emit({ type: "open", protocol: null });
+      const hint = lines.at(-1)!;
+      expect(hint).toBe(t(lang, "terminal.openHint.browser"));
+      for (const line of suggestions(hint)) session.run(line);
+      expect(errors).toEqual([]);
+      expect(live().sent).toHaveLength(suggestions(hint).filter((line) => line.startsWith("send")).length);
+    });
+  }
 });
 
 describe("a session on a live server", () => {

@@ -36,7 +36,7 @@ export class TerminalSession {
   framesOn = true;
   transport: Transport | null = null;
   private readonly options: SessionOptions;
-  private readonly t: (key: UiKey, params?: Record<string, string | number>) => string;
+  private readonly t: ReturnType<typeof translator>;
   private readonly frameText: FrameViewText;
   private counts = { sent: 0, received: 0, bytesOut: 0, bytesIn: 0 };
 
@@ -106,7 +106,7 @@ export class TerminalSession {
       }
       case "ping":
         if (this.refused(transport, "ping")) return;
-        this.line([this.arrow("out"), { text: this.t("terminal.message.ping", { size: encoder.encode(command.payload).length }), tone: "out" }]);
+        this.line([this.arrow("out"), { text: this.t("terminal.message.ping", { count: encoder.encode(command.payload).length }), tone: "out" }]);
         return transport.ping(command.payload);
       case "close":
         if (this.refused(transport, { close: command.code })) return;
@@ -114,7 +114,7 @@ export class TerminalSession {
         return transport.close(command.code, command.reason);
       case "raw":
         if (this.refused(transport, "raw")) return;
-        this.line([this.arrow("out"), { text: this.t("terminal.message.raw", { size: command.bytes.length }), tone: "out" }]);
+        this.line([this.arrow("out"), { text: this.t("terminal.message.raw", { count: command.bytes.length }), tone: "out" }]);
         return transport.raw(command.bytes);
     }
   }
@@ -162,7 +162,8 @@ export class TerminalSession {
           "ok",
         );
         if (transport.kind === "live" && !transport.url.endsWith("/inspect")) this.print(this.t("terminal.liveHint"), "muted");
-        this.print(this.t("terminal.openHint"), "muted");
+        // Suggest only what runs here: a browser's WebSocket cannot ping or put raw bytes on the wire.
+        this.print(this.t(transport.limitation("raw") === null ? "terminal.openHint.anyFrame" : "terminal.openHint.browser"), "muted");
         this.options.onPromptChange?.();
         return;
       case "handshake-failed":
@@ -188,7 +189,7 @@ export class TerminalSession {
       case "pong":
         this.line([
           this.arrow("in"),
-          { text: this.t(`terminal.message.${event.type}`, { size: event.payload.length }), tone: "in" },
+          { text: this.t(`terminal.message.${event.type}`, { count: event.payload.length }), tone: "in" },
           ...(event.payload.length > 0 ? [{ text: ": ", tone: "in" } as Span, this.dataSpan(new TextDecoder().decode(event.payload))] : []),
         ]);
         return;
@@ -288,12 +289,12 @@ export class TerminalSession {
     const fragmentsNote = fragments > 1 ? " " + this.t("terminal.message.fragments", { count: fragments }) : "";
     if (payload.kind === "text") {
       const size = encoder.encode(payload.text).length;
-      return [{ text: this.t("terminal.message.text", { size }) + fragmentsNote + ": ", tone: direction }, this.dataSpan(payload.text)];
+      return [{ text: this.t("terminal.message.text", { count: size }) + fragmentsNote + ": ", tone: direction }, this.dataSpan(payload.text)];
     }
     const shown = payload.bytes.subarray(0, PAYLOAD_SHOWN_BYTES / 4);
     const cut = payload.bytes.length - shown.length;
     return [
-      { text: this.t("terminal.message.binary", { size: payload.bytes.length }) + fragmentsNote + ": ", tone: direction },
+      { text: this.t("terminal.message.binary", { count: payload.bytes.length }) + fragmentsNote + ": ", tone: direction },
       { text: toHex(shown, " "), tone: "plain" },
       ...(cut > 0 ? [{ text: this.t("terminal.cut", { count: cut }), tone: "muted" } as Span] : []),
     ];

@@ -143,7 +143,11 @@ export default function CloseFrameBuilder({ lang }: { lang: Lang }) {
             aria-label={t("closeBuilder.meterLabel")}
           />
           <span id={`${id}-meter-text`} className={over > 0 ? "status-bad" : undefined}>
-            {t("closeBuilder.meterText", { count: reasonBytes, max: MAX_CLOSE_REASON_BYTES, chars: [...state.reason].length })}
+            {t("closeBuilder.meterText", {
+              used: reasonBytes,
+              count: MAX_CLOSE_REASON_BYTES,
+              characters: t("closeBuilder.characters", { count: [...state.reason].length }),
+            })}
             {over > 0 && ` ${t("closeBuilder.overBy", { count: over })}`}
           </span>
         </div>
@@ -174,7 +178,7 @@ export default function CloseFrameBuilder({ lang }: { lang: Lang }) {
         {built.ok ? (
           <>
             <p className="widget-summary" role="status">
-              {t("closeBuilder.summary", { total: built.bytes.length })}
+              {t("closeBuilder.summary", { count: built.bytes.length })}
             </p>
             <p className="widget-output" data-testid="close-builder-output">
               {toHex(built.bytes, " ")}

@@ -214,7 +214,7 @@ function EncoderOutput({ lang, state, result }: { lang: Lang; state: EncoderStat
   return (
     <div className="widget-panel">
       <p className="widget-summary" role="status">
-        {t("frameEncoder.summary", { total: bytes.length, header: headerBytes, payload: payloadLength })}
+        {t("frameEncoder.summary", { count: bytes.length, header: headerBytes, payload: payloadLength })}
       </p>
       <p className="widget-output" data-testid="frame-encoder-output">
         {preview.text}
@@ -222,7 +222,7 @@ function EncoderOutput({ lang, state, result }: { lang: Lang; state: EncoderStat
       </p>
       <ByteGroups lang={lang} bytes={bytes} segments={segments} />
       <BitTable lang={lang} first={bytes[0]!} second={bytes[1]!} />
-      <p className="widget-note">{t(`frameEncoder.length.${lengthEncoding(segments)}`, { length: payloadLength })}</p>
+      <p className="widget-note">{t(`frameEncoder.length.${lengthEncoding(segments)}`, { count: payloadLength })}</p>
       <p className={check.error ? "widget-note status-bad" : "widget-note"}>
         {check.error ? (
           <>

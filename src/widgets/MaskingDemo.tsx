@@ -90,7 +90,7 @@ export default function MaskingDemo({ lang }: { lang: Lang }) {
             onChange={(event) => update({ payload: event.target.value, step: encoder.encode(event.target.value).length })}
             data-testid="masking-payload"
           />
-          <p className="widget-hint">{t("masking.payloadHint", { max: MAX_PAYLOAD_BYTES })}</p>
+          <p className="widget-hint">{t("masking.payloadHint", { count: MAX_PAYLOAD_BYTES })}</p>
         </div>
         <div className="widget-field">
           <label htmlFor={`${id}-key`}>{t("masking.maskingKey")}</label>
@@ -141,7 +141,7 @@ export default function MaskingDemo({ lang }: { lang: Lang }) {
                 {t("masking.play")}
               </button>
             )}
-            <span>{t("masking.progress", { step, total: payload.length })}</span>
+            <span>{t("masking.progress", { step, count: payload.length })}</span>
           </div>
           <p className="widget-summary" aria-live="polite">
             {stepLine}

@@ -52,13 +52,13 @@ for (const lang of ["en", "ru"] as const) {
       expect(handshake).toContain("→ GET /echo HTTP/1.1");
       expect(handshake).toContain("← HTTP/1.1 101 Switching Protocols");
       await typeLine(page, "send hello");
-      const rows = await waitForScreen(page, `← ${t(lang, "terminal.message.text", { size: 5 })}: hello`);
+      const rows = await waitForScreen(page, `← ${t(lang, "terminal.message.text", { count: 5 })}: hello`);
       expect(rows).toMatch(/→ FIN=1 RSV=000 opcode=0x1 \(text\) MASK=1 \S+=5 \D+( [0-9a-f]{2}){4}\n/);
       expect(rows).toMatch(/ {2}81 85( [0-9a-f]{2}){9}/);
       expect(rows).toContain("81 05 68 65 6c 6c 6f");
       // Text typed without key events (playwright inserts non-Latin text as an input event).
       await typeLine(page, "send привет");
-      await waitForScreen(page, `← ${t(lang, "terminal.message.text", { size: 12 })}: привет`);
+      await waitForScreen(page, `← ${t(lang, "terminal.message.text", { count: 12 })}: привет`);
     });
 
     test("a received \\x1b[2J is shown as text and does not clear the screen", async () => {
@@ -69,7 +69,7 @@ for (const lang of ["en", "ru"] as const) {
       await typeLine(page, "frames off");
       // A masked (all-zero key) text frame whose payload is ESC [ 2 J: the server echoes it as text.
       await typeLine(page, "raw 81 84 00 00 00 00 1b 5b 32 4a");
-      const rows = await waitForScreen(page, `← ${t(lang, "terminal.message.text", { size: 4 })}: \\x1b[2J`);
+      const rows = await waitForScreen(page, `← ${t(lang, "terminal.message.text", { count: 4 })}: \\x1b[2J`);
       expect(rows).toContain("← HTTP/1.1 101 Switching Protocols");
       expect(rows).toContain(t(lang, "terminal.frames.off"));
     });
@@ -81,8 +81,12 @@ for (const lang of ["en", "ru"] as const) {
       const wsBase = base.replace(/^http/, "ws");
       await waitForScreen(page, `${wsBase}/inspect> `);
       await waitForScreen(page, "→ GET /inspect HTTP/1.1");
+      // A page's WebSocket cannot ping or send raw bytes, so the hint offers neither.
+      const hint = await waitForScreen(page, "· send --hex 01 02 ff ·");
+      expect(hint).not.toContain("· ping ·");
+      expect(hint).not.toContain("raw 81");
       await typeLine(page, "send hello");
-      const rows = await waitForScreen(page, `← ${t(lang, "terminal.message.text", { size: 5 })}: hello`);
+      const rows = await waitForScreen(page, `← ${t(lang, "terminal.message.text", { count: 5 })}: hello`);
       expect(rows).toMatch(
         new RegExp(`→ ${t(lang, "terminal.inspect.frame")} FIN=1 RSV=000 opcode=0x1 \\(text\\) MASK=1 \\S+=5 .*( [0-9a-f]{2}){4}`),
       );

@@ -27,7 +27,7 @@ export const site = {
   "search.placeholder": "Search…",
   "search.devOnly": "Search works in the built site (npm run build)",
   "search.resultsLabel": "Matching lessons",
-  "search.results": "Lessons found: {{count}}",
+  "search.results": { one: "{{count}} lesson found", other: "{{count}} lessons found" },
   "search.noResults": "No lesson matches “{{query}}”",
   "search.loading": "Searching…",
   "search.failed": "Search could not load. Type again to retry.",

@@ -1,4 +1,5 @@
 import type { site as en } from "../en/site.ts";
+import type { Strings } from "../plural.ts";
 
 export const site = {
   "site.name": "ws-lab",
@@ -28,7 +29,12 @@ export const site = {
   "search.placeholder": "Поиск…",
   "search.devOnly": "Поиск работает в собранном сайте (npm run build)",
   "search.resultsLabel": "Найденные уроки",
-  "search.results": "Найдено уроков: {{count}}",
+  "search.results": {
+    one: "Найден {{count}} урок",
+    few: "Найдено {{count}} урока",
+    many: "Найдено {{count}} уроков",
+    other: "Найдено {{count}} урока",
+  },
   "search.noResults": "Ни один урок не подходит под «{{query}}»",
   "search.loading": "Ищем…",
   "search.failed": "Поиск не загрузился. Наберите запрос ещё раз.",
@@ -46,4 +52,4 @@ export const site = {
   "root.title": "ws-lab: выберите язык",
   "root.choose": "Выберите язык",
   "lesson.rfc": "Разделы RFC 6455",
-} as const satisfies Record<keyof typeof en, string>;
+} as const satisfies Strings<typeof en, "ru">;

@@ -1,4 +1,5 @@
 import type { terminal as en } from "../en/terminal.ts";
+import type { Strings } from "../plural.ts";
 
 export const terminal = {
   "terminal.island.description":
@@ -16,7 +17,7 @@ export const terminal = {
   "terminal.help.more": "help <команда> — подробнее о команде.",
   "terminal.help.help": "список команд или описание одной",
   "terminal.help.connect": "подключиться к виртуальному серверу (без URL) или по ws:// URL",
-  "terminal.help.send": "отправить текстовое сообщение (или байты как binary, или в N фреймах)",
+  "terminal.help.send": "отправить текстовое сообщение (или байты двоичным сообщением, или в N фреймах)",
   "terminal.help.ping": "отправить Ping; сервер ответит Pong",
   "terminal.help.close": "начать закрывающее рукопожатие",
   "terminal.help.frames": "показывать или скрывать каждый фрейм в виде размеченного hex",
@@ -27,7 +28,7 @@ export const terminal = {
   "terminal.helpNote.connect":
     "Без URL — виртуальный эхо-сервер на этой странице (virtual:/inspect — инспектирующий). Путь вроде /inspect — живой сервер этого сайта. --protocol предлагает подпротоколы, например --protocol echo.v1",
   "terminal.helpNote.send":
-    "--hex отправляет байты как binary-сообщение (send --hex 01 02 ff). --fragments N делит сообщение на N фреймов, даже посреди символа: сервер всё равно должен собрать корректный UTF-8 (§5.4). Браузер фрагментировать не умеет, поэтому живой сервер получит один фрейм.",
+    "--hex отправляет байты двоичным сообщением (send --hex 01 02 ff). --fragments N делит сообщение на N фреймов, даже посреди символа: сервер всё равно должен собрать корректный UTF-8 (§5.4). Браузер фрагментировать не умеет, поэтому живой сервер получит один фрейм.",
   "terminal.helpNote.ping": "Полезная нагрузка — не больше 125 байт (§5.5). WebSocket на странице не умеет отправлять ping: используйте виртуальный сервер.",
   "terminal.helpNote.close":
     "Код должен быть из тех, что можно отправлять: 1000–1003, 1007–1014 или 3000–4999 (§7.4). Причина — не больше 123 байт UTF-8. Пример: close 1000 bye",
@@ -45,12 +46,27 @@ export const terminal = {
   "terminal.problem.unknownOption": "У {{command}} нет параметра {{option}}. См. help {{command}}.",
   "terminal.problem.extra": "{{command}} не ожидает «{{text}}». См. help {{command}}.",
   "terminal.problem.fragmentsCount": "--fragments требует целого числа фреймов, от 1, а не «{{value}}»",
-  "terminal.problem.fragmentsTooMany": "{{count}} фрагментов — больше, чем {{size}} байт сообщения: здесь в каждом фрагменте нужен хотя бы один байт",
+  "terminal.problem.fragmentsTooMany": {
+    one: "--fragments {{fragments}}: в сообщении всего {{count}} байт, а каждому фрагменту здесь нужен хотя бы один",
+    few: "--fragments {{fragments}}: в сообщении всего {{count}} байта, а каждому фрагменту здесь нужен хотя бы один",
+    many: "--fragments {{fragments}}: в сообщении всего {{count}} байт, а каждому фрагменту здесь нужен хотя бы один",
+    other: "--fragments {{fragments}}: в сообщении всего {{count}} байта, а каждому фрагменту здесь нужен хотя бы один",
+  },
   "terminal.problem.sendEmpty": "send требует сообщения, например send hello",
   "terminal.problem.closeCodeNumber": "«{{value}}» — не код закрытия: напишите число, например 1000",
   "terminal.problem.closeCodeRange": "{{code}} нельзя отправлять во фрейме Close: используйте 1000–1003, 1007–1014 или 3000–4999 (§7.4)",
-  "terminal.problem.closeReasonLong": "Причина закрытия — {{size}} байт; во фрейм Close помещается не больше {{max}} (§5.5.1)",
-  "terminal.problem.pingLong": "Нагрузка ping — {{size}} байт; управляющий фрейм несёт не больше {{max}} (§5.5)",
+  "terminal.problem.closeReasonLong": {
+    one: "Причина закрытия — {{count}} байт; во фрейм Close помещается не больше {{max}} (§5.5.1)",
+    few: "Причина закрытия — {{count}} байта; во фрейм Close помещается не больше {{max}} (§5.5.1)",
+    many: "Причина закрытия — {{count}} байт; во фрейм Close помещается не больше {{max}} (§5.5.1)",
+    other: "Причина закрытия — {{count}} байта; во фрейм Close помещается не больше {{max}} (§5.5.1)",
+  },
+  "terminal.problem.pingLong": {
+    one: "Нагрузка ping — {{count}} байт; управляющий фрейм несёт не больше {{max}} (§5.5)",
+    few: "Нагрузка ping — {{count}} байта; управляющий фрейм несёт не больше {{max}} (§5.5)",
+    many: "Нагрузка ping — {{count}} байт; управляющий фрейм несёт не больше {{max}} (§5.5)",
+    other: "Нагрузка ping — {{count}} байта; управляющий фрейм несёт не больше {{max}} (§5.5)",
+  },
   "terminal.problem.framesValue": "frames принимает on или off, а не «{{value}}»",
   "terminal.problem.rawEmpty": "raw требует байтов в hex, например raw 81 05 48 65 6c 6c 6f",
   "terminal.problem.hexOdd": "{{command}}: нечётное число hex-цифр; на каждый байт нужно две",
@@ -65,7 +81,8 @@ export const terminal = {
   "terminal.response": "Ответ сервера:",
   "terminal.open": "Подключено к {{url}}.",
   "terminal.openProtocol": "Подключено к {{url}}, подпротокол {{protocol}}.",
-  "terminal.openHint": "Попробуйте: send hello · ping · raw 81 05 48 65 6c 6c 6f · close 1000 bye · help",
+  "terminal.openHint.anyFrame": "Попробуйте: send hello · ping · raw 81 05 48 65 6c 6c 6f · close 1000 bye · help",
+  "terminal.openHint.browser": "Попробуйте: send hello · send --hex 01 02 ff · close 1000 bye · status · help",
   "terminal.liveHint": "Браузер скрывает свои фреймы; connect /inspect покажет, что получил сервер.",
   "terminal.handshakeFailed": "Открывающее рукопожатие не удалось: {{reason}}",
   "terminal.handshakeStatus": "Сервер ответил {{status}} вместо 101 Switching Protocols.",
@@ -74,12 +91,17 @@ export const terminal = {
   "terminal.notConnected": "Нет соединения. Сначала введите connect.",
   "terminal.notOpen": "Соединение в состоянии «{{state}}»; нужно открытое.",
 
-  "terminal.message.text": "текст, {{size}} байт",
-  "terminal.message.binary": "binary, {{size}} байт",
-  "terminal.message.fragments": "в {{count}} фреймах",
-  "terminal.message.ping": "ping, {{size}} байт",
-  "terminal.message.pong": "pong, {{size}} байт",
-  "terminal.message.raw": "сырые байты, {{size}} шт.",
+  "terminal.message.text": { one: "текст, {{count}} байт", few: "текст, {{count}} байта", many: "текст, {{count}} байт", other: "текст, {{count}} байта" },
+  "terminal.message.binary": {
+    one: "двоичные данные, {{count}} байт",
+    few: "двоичные данные, {{count}} байта",
+    many: "двоичные данные, {{count}} байт",
+    other: "двоичные данные, {{count}} байта",
+  },
+  "terminal.message.fragments": { one: "в {{count}} фрейме", few: "в {{count}} фреймах", many: "в {{count}} фреймах", other: "в {{count}} фрейма" },
+  "terminal.message.ping": { one: "ping, {{count}} байт", few: "ping, {{count}} байта", many: "ping, {{count}} байт", other: "ping, {{count}} байта" },
+  "terminal.message.pong": { one: "pong, {{count}} байт", few: "pong, {{count}} байта", many: "pong, {{count}} байт", other: "pong, {{count}} байта" },
+  "terminal.message.raw": { one: "{{count}} сырой байт", few: "{{count}} сырых байта", many: "{{count}} сырых байт", other: "{{count}} сырого байта" },
   "terminal.message.close": "close {{code}}",
   "terminal.message.closeNoCode": "close (без кода)",
   "terminal.close.received": "close от сервера: {{code}}",
@@ -90,7 +112,12 @@ export const terminal = {
   "terminal.frame.summary": "FIN={{fin}} RSV={{rsv}} opcode={{opcode}} ({{name}}) MASK={{mask}} длина={{length}}",
   "terminal.frame.maskingKey": "маскирующий ключ {{key}}",
   "terminal.frame.incomplete": "неполный: байты обрываются в поле {{field}}",
-  "terminal.cut": " … (+{{count}} байт не показано)",
+  "terminal.cut": {
+    one: " … (+{{count}} байт не показан)",
+    few: " … (+{{count}} байта не показаны)",
+    many: " … (+{{count}} байт не показано)",
+    other: " … (+{{count}} байта не показано)",
+  },
 
   "terminal.inspect.request": "Сервер получил такой запрос на upgrade:",
   "terminal.inspect.accept": "и ответил Sec-WebSocket-Accept: {{accept}}",
@@ -120,4 +147,4 @@ export const terminal = {
   "terminal.state.open": "открыто",
   "terminal.state.closing": "закрывается",
   "terminal.state.closed": "закрыто",
-} as const satisfies Record<keyof typeof en, string>;
+} as const satisfies Strings<typeof en, "ru">;

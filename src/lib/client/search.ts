@@ -1,3 +1,4 @@
+import { fill, pluralForm, type Plural } from "../../i18n/plural.ts";
 import { excerptRuns } from "../search-excerpt.ts";
 
 /** The parts of Pagefind's browser API (pagefind.js, 1.x) that the header search uses. */
@@ -10,7 +11,8 @@ interface PagefindResult {
 }
 
 interface Strings {
-  results: string;
+  /** The plural forms of "N lessons found", picked here by count. */
+  results: Plural;
   noResults: string;
   loading: string;
   failed: string;
@@ -33,10 +35,6 @@ function loadPagefind(): Promise<PagefindApi> {
   // A failed load (offline for a moment) is retried on the next keystroke.
   pagefind.catch(() => (pagefind = null));
   return pagefind;
-}
-
-function fill(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 /** One search box: an APG combobox whose listbox options are links to the matching lessons. */
@@ -120,7 +118,8 @@ function initSearchBox(box: HTMLElement): void {
       setActive(-1);
       options = data.map(renderOption);
       listbox.replaceChildren(...options);
-      if (options.length > 0) say(fill(strings.results, { count: found.results.length }), { visible: false });
+      const count = found.results.length;
+      if (options.length > 0) say(fill(pluralForm(document.documentElement.lang, strings.results, count), { count }), { visible: false });
       else say(fill(strings.noResults, { query }), { visible: true });
     } catch {
       if (id !== searchId) return;

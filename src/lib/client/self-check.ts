@@ -1,4 +1,5 @@
 import { verdict, type Verdict } from "../self-check.ts";
+import { fill } from "../../i18n/plural.ts";
 import { markDone } from "./progress.ts";
 
 interface Strings {
@@ -7,10 +8,6 @@ interface Strings {
   unanswered: string;
   score: string;
   allCorrect: string;
-}
-
-function fill(template: string, params: Record<string, number>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 function chosenOption(fieldset: HTMLFieldSetElement): number | null {
