@@ -241,8 +241,8 @@ console.log(`node ${process.version}, ${CHUNK / 1024} KiB chunks, ${ROUNDS} inte
 for (const line of table) console.log(`| ${line.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(" | ")} |`);
 console.log(`
 decode: masked binary frames (as a client sends them) in 64 KiB chunks, all in one process.
-  core: Connection("server"): role and opcode rules, reassembly, a "frame" event (with raw bytes)
-    and a "binary" event per frame; unmasks into a copy, leaving the chunk as it arrived.
+  core: Connection("server"): role and opcode rules, reassembly, a "frame" event (parsed, the
+    default: no raw bytes) and a "binary" event per frame; unmasks into a copy, leaving the chunk as it arrived.
   core parser: FrameParser alone, no rules or events. ws: Receiver({ isServer: true }): the same
     rules, one "message" emitted per frame; unmasks the chunk in place. Binary, so neither side
     checks UTF-8 (for text both would; core also decodes to a string, ws hands over a Buffer).

@@ -107,7 +107,8 @@ async function throughput(): Promise<string[]> {
         `| ${mode} | ${clients} | ${ours.messagesPerSecond} | ${theirs.messagesPerSecond} | ${ratio.toFixed(2)} | ` +
           `${ours.p50Ms!.toFixed(3)} / ${ours.p99Ms!.toFixed(3)} | ${theirs.p50Ms!.toFixed(3)} / ${theirs.p99Ms!.toFixed(3)} |`,
       );
-      console.error(rows.at(-1));
+      // Progress only, on stderr and not as a table row: stdout holds the table, printed once at the end.
+      console.error(`measured ${mode}, ${clients} client${clients === 1 ? "" : "s"}: ratio ${ratio.toFixed(2)}`);
     }
   }
   await Promise.all(servers.map(stop));

@@ -67,6 +67,12 @@ describe("ws-lab decode", () => {
     expect(result.stdout).toContain("frame 1 at byte 0: text (opcode 0x1), no FIN");
     expect(result.stdout).toContain("frame 2 at byte 5: continuation (opcode 0x0), FIN");
   });
+
+  test("a one-byte payload is counted as 1 byte, an empty one as 0 bytes", () => {
+    const result = wsLab(["decode", "--role", "client", "81 01 41 89 00"]);
+    expect(result.stdout).toContain("not masked, payload 1 byte, header 2 bytes");
+    expect(result.stdout).toContain("not masked, payload 0 bytes, header 2 bytes");
+  });
 });
 
 describe("ws-lab encode", () => {
@@ -93,7 +99,8 @@ describe("ws-lab encode", () => {
 
   test.each([
     [["encode", "--opcode", "16"], "is not an opcode"],
-    [["encode", "--mask", "0102"], "--mask needs 4 bytes"],
+    [["encode", "--mask", "0102"], "--mask needs 4 bytes (8 hex digits) or 'random', got 2 bytes"],
+    [["encode", "--mask", "01"], "got 1 byte\n"],
     [["encode", "--close-code", "1005"], "may not be sent"],
     [["encode", "--bogus"], "Unknown option '--bogus'"],
     [["frobnicate"], "unknown command 'frobnicate'"],

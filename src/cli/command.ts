@@ -24,6 +24,11 @@ export function parseOptions<T extends NonNullable<ParseArgsConfig["options"]>>(
   }
 }
 
+/** A count of bytes in English, singular for one: "1 byte", "0 bytes", "125 bytes". */
+export function byteCount(count: number): string {
+  return `${count} ${count === 1 ? "byte" : "bytes"}`;
+}
+
 /** Reads all of standard input as text. */
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

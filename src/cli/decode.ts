@@ -1,5 +1,5 @@
 import { decodeStream, HexError, opcodeName, parseHex, toHex, type DecodedFrame } from "../protocol/index.ts";
-import { Exit, parseOptions, readStdin, UsageProblem } from "./command.ts";
+import { byteCount, Exit, parseOptions, readStdin, UsageProblem } from "./command.ts";
 
 export const summary = "decode WebSocket frames from hex and check them as the receiving side";
 
@@ -40,7 +40,7 @@ function describe(frame: DecodedFrame, index: number): string {
   const flags = [frame.fin ? "FIN" : "no FIN", ...(["rsv1", "rsv2", "rsv3"] as const).filter((bit) => frame[bit]).map((bit) => bit.toUpperCase())];
   const lines = [
     `frame ${index + 1} at byte ${frame.offset}: ${opcodeName(frame.opcode)} (opcode 0x${frame.opcode.toString(16)}), ${flags.join(", ")}`,
-    `  ${frame.masked ? `masked with key ${toHex(frame.maskingKey!, " ")}` : "not masked"}, payload ${frame.payloadLength} bytes, header ${frame.headerLength} bytes`,
+    `  ${frame.masked ? `masked with key ${toHex(frame.maskingKey!, " ")}` : "not masked"}, payload ${byteCount(frame.payloadLength)}, header ${byteCount(frame.headerLength)}`,
   ];
   if (frame.payloadLength > 0) {
     const shown = frame.payload.subarray(0, 64);

@@ -1,5 +1,5 @@
 import { encodeClosePayload, encodeFrame, HexError, Opcode, parseHex, toHex, UsageError } from "../protocol/index.ts";
-import { Exit, parseOptions, UsageProblem } from "./command.ts";
+import { byteCount, Exit, parseOptions, UsageProblem } from "./command.ts";
 
 export const summary = "build one WebSocket frame and print its bytes as hex";
 
@@ -81,7 +81,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.mask === "random") mask = true;
   else if (values.mask !== undefined) {
     mask = readHex("--mask", values.mask);
-    if (mask.length !== 4) throw new UsageProblem(`--mask needs 4 bytes (8 hex digits) or 'random', got ${mask.length} bytes`);
+    if (mask.length !== 4) throw new UsageProblem(`--mask needs 4 bytes (8 hex digits) or 'random', got ${byteCount(mask.length)}`);
   }
   const frame = encodeFrame({
     opcode,

@@ -9,11 +9,11 @@ export function lessonSlug(lesson: Lesson): string {
 }
 
 /** `05-masking.mdx` -> `masking`; the same rule names the self-check's progress key. */
-export function slugFromFileName(fileName: string): string {
+function slugFromFileName(fileName: string): string {
   return fileName.replace(/\.mdx?$/, "").replace(/^\d+-/, "");
 }
 
-export function lessonLang(lesson: Lesson): Lang {
+function lessonLang(lesson: Lesson): Lang {
   return lesson.id.split("/")[0] as Lang;
 }
 

@@ -16,7 +16,7 @@ function server(options = {}) {
   return new Connection("server", options);
 }
 
-const kinds = (events: ConnectionEvent<boolean>[]) => events.map((event) => event.type);
+const kinds = (events: readonly ConnectionEvent<boolean>[]) => events.map((event) => event.type);
 /** What the connection put on the wire, decoded as its peer would. */
 const sent = (conn: Connection, peer: "client" | "server") => decodeStream(join(...conn.dataToSend()), { role: peer }).frames;
 
@@ -75,6 +75,61 @@ describe("a server fails the connection with the right close code", () => {
       expect(conn.eventsReceived()).toEqual([]);
     });
   }
+
+  test("a message before a violation in the same chunk is still answered, then the error Close goes out", () => {
+    const conn = server();
+    conn.receiveData(join(fromClient({ opcode: 1, payload: "before" }), fromClient({ opcode: 3 }), fromClient({ opcode: 1, payload: "after" })));
+    const events = conn.eventsReceived();
+    // The reserved opcode fails on the header, so that frame is never reported, and "after" is never read.
+    expect(kinds(events)).toEqual(["frame", "text", "error", "closed"]);
+    // The Close is owed, not yet queued: the application still answers what came before the violation.
+    expect(conn.state).toBe("closing");
+    expect(conn.canSend).toBe(true);
+    for (const event of events) if (event.type === "text") conn.sendText(event.data);
+    const frames = sent(conn, "client");
+    expect(frames).toMatchObject([{ opcode: 1, text: "before" }, { opcode: 8, closeCode: 1002, closeReason: "reserved-opcode" }]);
+    expect(conn.state).toBe("closed");
+    expect(() => conn.sendText("late")).toThrow(InvalidStateError);
+  });
+
+  test("however the stream is cut, the messages before a violation are answered and the error Close is the last frame", () => {
+    const message = fc.oneof(
+      fc.string({ maxLength: 20 }).map((text) => ({ opcode: 1, payload: text })),
+      fc.uint8Array({ maxLength: 20 }).map((bytes) => ({ opcode: 2, payload: bytes })),
+      fc.uint8Array({ maxLength: 20 }).map((bytes) => ({ opcode: 9, payload: bytes })),
+    );
+    // Violations found in the header (opcode, masking, length) and in the payload (UTF-8), each with what it leads to.
+    const violation = fc.constantFrom(
+      { wire: fromClient({ opcode: 3 }), closeCode: 1002 },
+      { wire: encodeFrame({ opcode: 1, payload: "unmasked" }), closeCode: 1002 },
+      { wire: fromClient({ opcode: 9, payload: new Uint8Array(126) }), closeCode: 1002 },
+      { wire: fromClient({ opcode: 1, payload: hex("ce bb ed a0 80") }), closeCode: 1007 },
+    );
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 8 }), violation, fc.array(message, { maxLength: 3 }), fc.array(fc.nat(400), { maxLength: 6 }), (before, bad, after, cuts) => {
+        const wire = join(...before.map((init) => fromClient(init)), bad.wire, ...after.map((init) => fromClient(init)));
+        // The application answers pings itself, so every answer keeps its place in the order.
+        const conn = server({ autoPong: false });
+        const out: Uint8Array[] = [];
+        for (const chunk of splitAt(wire, cuts)) {
+          conn.receiveData(chunk);
+          for (const event of conn.eventsReceived()) {
+            if (event.type === "text") conn.sendText(event.data);
+            if (event.type === "binary") conn.sendBinary(event.data);
+            if (event.type === "ping") conn.pong(event.payload);
+          }
+          out.push(...conn.dataToSend());
+        }
+        const frames = decodeStream(join(...out), { role: "client" }).frames;
+        const answers = before.map((init) => (init.opcode === 9 ? 10 : init.opcode));
+        // 7.1.7: nothing after the violation is read, so nothing after it is answered.
+        expect(frames.map((frame) => frame.opcode)).toEqual([...answers, 8]);
+        expect(frames.at(-1)).toMatchObject({ closeCode: bad.closeCode });
+        expect(conn.state).toBe("closed");
+      }),
+      { numRuns: 200 },
+    );
+  });
 
   test("a client fails the connection on a masked server frame", () => {
     const { error } = failure(new Connection("client"), fromClient({ opcode: 1, payload: "hi" }));
@@ -140,13 +195,24 @@ describe("messages", () => {
     expect(toHex((events.at(-1) as { data: Uint8Array }).data)).toBe("fffe00");
   });
 
-  test("every frame event carries the bytes exactly as they arrived, mask included", () => {
+  test("with frameEvents: withBytes every frame event carries the bytes exactly as they arrived, mask included", () => {
     const wire = hex("81 85 37 fa 21 3d 7f 9f 4d 51 58");
-    const conn = server();
+    const conn = server({ frameEvents: "withBytes" });
     conn.receiveData(wire.subarray(0, 3));
     conn.receiveData(wire.subarray(3));
     const [frame] = conn.eventsReceived();
-    expect(frame?.type === "frame" && toHex(frame.bytes)).toBe(toHex(wire));
+    expect(frame?.type === "frame" && frame.bytes && toHex(frame.bytes)).toBe(toHex(wire));
+  });
+
+  test("frame events keep no bytes unless asked, and frameEvents: none reports only what the frames meant", () => {
+    const wire = hex("81 85 37 fa 21 3d 7f 9f 4d 51 58");
+    const parsed = server();
+    parsed.receiveData(wire);
+    expect(parsed.eventsReceived()[0]).toMatchObject({ type: "frame", frame: { opcode: 1, payloadLength: 5 }, bytes: null });
+    const quiet = server({ frameEvents: "none" });
+    quiet.receiveData(wire.subarray(0, 3));
+    quiet.receiveData(wire.subarray(3));
+    expect(quiet.eventsReceived()).toEqual([{ type: "text", data: "Hello" }]);
   });
 });
 

@@ -19,9 +19,18 @@ export interface ConnectionOptions<TextAsBytes extends boolean = false> extends 
    * (§8.1: invalid UTF-8 fails the connection with 1007, as soon as a fragment shows it).
    */
   textAsBytes?: TextAsBytes;
+  /**
+   * Which `frame` events to report: `"parsed"` (the default) each frame as parsed, `"withBytes"` also
+   * its bytes as they arrived, mask included (a copy when a frame spans chunks), `"none"` no frame
+   * events, for an application that only wants messages.
+   */
+  frameEvents?: FrameEvents;
 }
 
-/** `open` until a Close is sent or received, `closing` while the other one is awaited or our reply is owed, then `closed`. */
+/** How much of each incoming frame `eventsReceived` reports; see `ConnectionOptions.frameEvents`. */
+export type FrameEvents = "none" | "parsed" | "withBytes";
+
+/** `open` until a Close is sent, received or owed, `closing` while the other one is awaited or ours is owed, then `closed`. */
 export type ConnectionState = "open" | "closing" | "closed";
 
 /** A whole text message: decoded by default, its validated UTF-8 bytes with `textAsBytes: true`. */
@@ -29,9 +38,9 @@ export type TextEvent<TextAsBytes extends boolean = false> = TextAsBytes extends
   ? { type: "text"; utf8: Uint8Array }
   : { type: "text"; data: string };
 
-/** What `eventsReceived` reports: every frame as it arrived, then what it meant. */
+/** What `eventsReceived` reports: every frame as it arrived (unless `frameEvents: "none"`), then what it meant. */
 export type ConnectionEvent<TextAsBytes extends boolean = false> =
-  | { type: "frame"; frame: ParsedFrame; bytes: Uint8Array }
+  | { type: "frame"; frame: ParsedFrame; bytes: Uint8Array | null }
   | TextEvent<TextAsBytes>
   | Exclude<MessageEvent, { type: "text" | "close" }>
   | { type: "close"; code: number; reason: string }
@@ -42,17 +51,24 @@ const CONTROL_PAYLOAD_MAX = 125;
 
 const decoder = new TextDecoder();
 
+// What eventsReceived and dataToSend return when there is nothing: an idle connection holds no
+// arrays of its own. Frozen, because every connection hands out the same one.
+const NOTHING: readonly never[] = Object.freeze([]);
+
 /**
  * One end of a WebSocket connection without I/O: bytes and intents in, events and bytes out.
- * Peer mistakes never throw: they become an `error` event, a queued Close and the `closed` state.
+ * Peer mistakes never throw: they become an `error` event, an owed Close and the `closed` state.
  *
- * The answer to a peer's Close is owed, not queued at once: 5.5.1 says "An endpoint MAY delay
- * sending a Close frame until its current message is sent" and "SHOULD do so as soon as
- * practical", so while the events of that input are handled the application can still answer
- * the messages that came before the Close, and the next `dataToSend()` ends with the reply.
- * `closed` is reported right after `close` (the handshake is settled: nothing more is read, the
- * reply is due), so a loop that handles events, then writes `dataToSend()`, then closes the
- * transport on `closed` needs no second look; `state` stays `closing` until the reply has left.
+ * The Close we owe, whether it answers the peer's Close or fails the connection because the peer
+ * broke the protocol, is not queued at once: 5.5.1 says "An endpoint MAY delay sending a Close
+ * frame until its current message is sent" and "SHOULD do so as soon as practical", so while the
+ * events of that input are handled the application can still answer the messages that came before
+ * it, and the next `dataToSend()` ends with the Close. Nothing after the peer's Close or the
+ * violation is read (7.1.7 forbids processing data after it, not answering data before it), so the
+ * outcome does not depend on where the chunks were cut. `closed` is reported right after `close` or
+ * `error` (nothing more is read, the Close is due), so a loop that handles events, then writes
+ * `dataToSend()`, then closes the transport on `closed` needs no second look; `state` stays
+ * `closing` until the Close has left.
  */
 export class Connection<TextAsBytes extends boolean = false> {
   readonly role: Role;
@@ -61,24 +77,28 @@ export class Connection<TextAsBytes extends boolean = false> {
   private readonly randomBytes: RandomBytes;
   private readonly autoPong: boolean;
   private readonly textAsBytes: boolean;
-  private events: ConnectionEvent<TextAsBytes>[] = [];
-  private outgoing: Uint8Array[] = [];
+  private readonly frameEvents: FrameEvents;
+  // Created on the first event or frame after the previous hand-out (see NOTHING).
+  private events: ConnectionEvent<TextAsBytes>[] | null = null;
+  private outgoing: Uint8Array[] | null = null;
   private closeSent = false;
   private closeReceived = false;
-  /** The payload of the Close we owe the peer (5.5.1), until `dataToSend` sends it. */
-  private closeReply: Uint8Array | null = null;
-  /** `closed` is reported: nothing more is read, and nothing sent once `closeReply` is out. */
+  /** The payload of the Close we owe (a reply, 5.5.1, or a failure, 7.1.7), until `dataToSend` sends it. */
+  private owedClose: Uint8Array | null = null;
+  /** `closed` is reported: nothing more is read, and nothing sent once `owedClose` is out. */
   private finished = false;
-  private peerClose = { code: CloseCode.NoStatusReceived as number, reason: "" };
+  // 7.1.5: the code of the first Close received, 1005 if it had none.
+  private peerCloseCode: number = CloseCode.NoStatusReceived;
+  private peerCloseReason = "";
 
   constructor(role: Role, options: ConnectionOptions<TextAsBytes> = {}) {
     this.role = role;
     this.reader = new MessageReader(role, options);
+    this.frameEvents = options.frameEvents ?? "parsed";
     this.parser = new FrameParser({
-      checkStart: (start) => this.reader.checkStart(start),
-      checkLength: (header) => this.reader.checkLength(header),
+      rules: this.reader,
       maxFrameSize: options.maxFrameSize,
-      retainBytes: true,
+      retainBytes: this.frameEvents === "withBytes",
     });
     this.randomBytes = options.randomBytes ?? defaultRandomBytes;
     this.autoPong = options.autoPong ?? true;
@@ -87,7 +107,7 @@ export class Connection<TextAsBytes extends boolean = false> {
 
   /** Where the closing handshake stands. */
   get state(): ConnectionState {
-    if (this.finished && this.closeReply === null) return "closed";
+    if (this.finished) return this.owedClose === null ? "closed" : "closing";
     return this.closeSent || this.closeReceived ? "closing" : "open";
   }
 
@@ -103,14 +123,16 @@ export class Connection<TextAsBytes extends boolean = false> {
 
   /**
    * Feeds bytes from the peer; what they mean comes out of `eventsReceived`. A Close from the peer
-   * ends the input: `close` and `closed` are the last events, and our reply is owed (see `dataToSend`).
+   * or a violation ends the input: `close` or `error`, then `closed`, are the last events, and our
+   * Close is owed (see `dataToSend`).
    */
   receiveData(chunk: Uint8Array): void {
     // 1.4: after the peer's Close nothing more is read; after a failure we stopped listening.
     if (this.closeReceived || this.finished) return;
     const frames = this.parser.push(chunk);
+    const reportFrames = this.frameEvents !== "none";
     for (const frame of frames) {
-      this.events.push({ type: "frame", frame, bytes: frame.bytes! });
+      if (reportFrames) this.emit({ type: "frame", frame, bytes: frame.bytes });
       let message: MessageEvent | null;
       try {
         message = this.reader.readFrame(frame);
@@ -130,27 +152,28 @@ export class Connection<TextAsBytes extends boolean = false> {
     if (this.finished) return;
     this.finished = true;
     // 7.1.5: no Close frame received means the close code is 1006 (abnormal closure).
-    this.events.push({ type: "closed", code: CloseCode.AbnormalClosure, reason: "", wasClean: false });
+    this.emit({ type: "closed", code: CloseCode.AbnormalClosure, reason: "", wasClean: false });
   }
 
   /** Returns and forgets the events since the last call. */
-  eventsReceived(): ConnectionEvent<TextAsBytes>[] {
-    const events = this.events;
-    this.events = [];
+  eventsReceived(): readonly ConnectionEvent<TextAsBytes>[] {
+    const events = this.events ?? NOTHING;
+    this.events = null;
     return events;
   }
 
   /**
-   * Returns and forgets the bytes to write to the transport since the last call. A Close reply
-   * owed to the peer comes last, after whatever the application sent while handling the events
-   * that led up to it; from then on every send throws `InvalidStateError`.
+   * Returns and forgets the bytes to write to the transport since the last call. A Close we owe
+   * (the reply to the peer's, or the one failing the connection) comes last, after whatever the
+   * application sent while handling the events that led up to it; from then on every send throws
+   * `InvalidStateError`.
    */
-  dataToSend(): Uint8Array[] {
+  dataToSend(): readonly Uint8Array[] {
     // 5.5.1: "An endpoint MAY delay sending a Close frame until its current message is sent";
-    // the reply is delayed no further than this, "as soon as practical".
-    if (this.closeReply !== null) this.sendFrame({ opcode: Opcode.Close, payload: this.closeReply });
-    const data = this.outgoing;
-    this.outgoing = [];
+    // the Close is delayed no further than this, "as soon as practical".
+    if (this.owedClose !== null) this.sendFrame({ opcode: Opcode.Close, payload: this.owedClose });
+    const data = this.outgoing ?? NOTHING;
+    this.outgoing = null;
     return data;
   }
 
@@ -176,8 +199,10 @@ export class Connection<TextAsBytes extends boolean = false> {
    */
   sendFrame(init: FrameInit): void {
     this.assertCanSend();
-    const mask = init.mask ?? this.role === "client";
-    this.outgoing.push(encodeFrame({ randomBytes: this.randomBytes, ...init, mask }));
+    // 5.1: a client masks every frame, with a fresh key from our source unless the caller gives one;
+    // anything else (a server's frames) is encoded as given, without copying `init`.
+    const randomKey = (init.mask ?? this.role === "client") === true;
+    this.queue(encodeFrame(randomKey ? { ...init, mask: true, randomBytes: init.randomBytes ?? this.randomBytes } : init));
     if (init.opcode === Opcode.Close) this.closeWasSent();
   }
 
@@ -187,7 +212,7 @@ export class Connection<TextAsBytes extends boolean = false> {
    */
   sendRaw(bytes: Uint8Array): void {
     this.assertCanSend();
-    this.outgoing.push(bytes);
+    this.queue(bytes);
   }
 
   /**
@@ -229,26 +254,34 @@ export class Connection<TextAsBytes extends boolean = false> {
     if (this.state === "closed") throw new InvalidStateError("cannot send on a closed connection");
   }
 
+  private emit(event: ConnectionEvent<TextAsBytes>): void {
+    (this.events ??= []).push(event);
+  }
+
+  private queue(bytes: Uint8Array): void {
+    (this.outgoing ??= []).push(bytes);
+  }
+
   private handle(message: MessageEvent): void {
     if (message.type === "close") {
       this.closeReceived = true;
-      // 7.1.5: the close code is the one in the first Close received, 1005 if it had none.
-      this.peerClose = { code: message.code ?? CloseCode.NoStatusReceived, reason: message.reason };
-      this.events.push({ type: "close", ...this.peerClose });
+      this.peerCloseCode = message.code ?? CloseCode.NoStatusReceived;
+      this.peerCloseReason = message.reason;
+      this.emit({ type: "close", code: this.peerCloseCode, reason: this.peerCloseReason });
       if (!this.closeSent) {
         // 5.5.1: "If an endpoint receives a Close frame and did not previously send a Close frame, the
         // endpoint MUST send a Close frame in response." We echo the code (1000 if there was none);
         // dataToSend sends it, after any answer to the messages that came before this Close.
-        this.closeReply = encodeClosePayload(message.code ?? CloseCode.NormalClosure);
+        this.owedClose = encodeClosePayload(message.code ?? CloseCode.NormalClosure);
       }
       this.finishClosing();
       return;
     }
-    if (message.type === "text") {
-      const event = this.textAsBytes ? { type: "text", utf8: message.utf8 } : { type: "text", data: decoder.decode(message.utf8) };
-      this.events.push(event as TextEvent<TextAsBytes>);
+    if (message.type === "text" && !this.textAsBytes) {
+      this.emit({ type: "text", data: decoder.decode(message.utf8) } as TextEvent<TextAsBytes>);
     } else {
-      this.events.push(message);
+      // The reader's own event is the one to report (text as its UTF-8 bytes with textAsBytes).
+      this.emit(message as ConnectionEvent<TextAsBytes>);
     }
     // 5.5.2: a Pong in response "MUST have identical Application data"; none once our Close is out.
     if (message.type === "ping" && this.autoPong && !this.closeSent) {
@@ -258,8 +291,8 @@ export class Connection<TextAsBytes extends boolean = false> {
 
   private closeWasSent(): void {
     this.closeSent = true;
-    // An application that closes while our reply is owed answers with its own code instead.
-    this.closeReply = null;
+    // An application that closes while a Close is owed sends its own code instead.
+    this.owedClose = null;
     this.finishClosing();
   }
 
@@ -270,15 +303,16 @@ export class Connection<TextAsBytes extends boolean = false> {
   private finishClosing(): void {
     if (this.finished || !this.closeReceived) return;
     this.finished = true;
-    this.events.push({ type: "closed", ...this.peerClose, wasClean: true });
+    this.emit({ type: "closed", code: this.peerCloseCode, reason: this.peerCloseReason, wasClean: true });
   }
 
   private fail(error: WebSocketError): void {
-    this.events.push({ type: "error", error });
+    this.emit({ type: "error", error });
     // 7.1.7: to _Fail the WebSocket Connection_ an endpoint may send a Close first; we do, with the
-    // stable code as the reason so the peer (and the reader) can see what went wrong.
-    if (!this.closeSent) this.sendFrame({ opcode: Opcode.Close, payload: encodeClosePayload(error.closeCode, error.code) });
+    // stable code as the reason so the peer (and the reader) can see what went wrong. It is owed like
+    // a reply (see dataToSend), so messages that arrived before the violation can still be answered.
+    if (!this.closeSent) this.owedClose = encodeClosePayload(error.closeCode, error.code);
     this.finished = true;
-    this.events.push({ type: "closed", code: CloseCode.AbnormalClosure, reason: "", wasClean: false });
+    this.emit({ type: "closed", code: CloseCode.AbnormalClosure, reason: "", wasClean: false });
   }
 }

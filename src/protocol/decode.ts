@@ -39,6 +39,8 @@ export function decodeStream(bytes: Uint8Array, options: DecodeOptions = {}): De
     maxPayload: options.maxPayload,
     allowRsv1: options.allowRsv1,
     autoPong: false,
+    // The decoder shows which bytes are which field of each frame.
+    frameEvents: "withBytes",
   });
   connection.receiveData(bytes);
   const result: DecodeResult = { frames: [], messages: [], error: null, waitingFor: null };

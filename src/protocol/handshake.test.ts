@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import {
   acceptSteps,
@@ -9,6 +10,7 @@ import {
   checkServerResponse,
   chooseSubprotocol,
   computeAccept,
+  computeAcceptWith,
   findHeadEnd,
   generateKey,
   keyProblem,
@@ -35,6 +37,11 @@ const request = (overrides: Record<string, string | null> = {}, requestLine = "G
 describe("the accept key", () => {
   test("§1.3: dGhlIHNhbXBsZSBub25jZQ== is accepted with s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", async () => {
     expect(await computeAccept(rfcKey)).toBe("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+  });
+
+  test("§1.3: with a synchronous SHA-1 from the caller the same key gives the same accept value", () => {
+    const sha1 = (data: Uint8Array) => new Uint8Array(createHash("sha1").update(data).digest());
+    expect(computeAcceptWith(rfcKey, sha1)).toBe("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
   });
 
   test("the steps show the key with the GUID, its SHA-1 and the base64", async () => {

@@ -30,6 +30,17 @@ export async function computeAccept(key: string): Promise<string> {
   return (await acceptSteps(key)).accept;
 }
 
+/** A synchronous SHA-1 digest, such as one built on node:crypto's `createHash("sha1")`. */
+export type Sha1 = (data: Uint8Array) => Uint8Array;
+
+/**
+ * `computeAccept` with a SHA-1 the caller brings, without waiting: a server that has a synchronous
+ * hash answers the handshake in the same turn as the request (crypto.subtle only has a promise).
+ */
+export function computeAcceptWith(key: string, sha1: Sha1): string {
+  return toBase64(sha1(encoder.encode(key + WEBSOCKET_GUID)));
+}
+
 /** What is wrong with a `Sec-WebSocket-Key` value, or null if it is base64 of exactly 16 bytes (§4.1). */
 export function keyProblem(key: string | null | undefined): "key-missing" | "key-not-base64" | "key-wrong-length" | null {
   if (key === null || key === undefined || key.trim() === "") return "key-missing";

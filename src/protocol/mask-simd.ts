@@ -1,3 +1,5 @@
+import type { MaskInto } from "./mask.ts";
+
 // Masking with WebAssembly SIMD: 16 bytes per v128.xor, 4x as many as a JS loop over 32-bit words.
 // Wasm code reaches only its own linear memory, so bytes pass through a scratch block there: copy
 // in, XOR, copy out. The copies run at memcpy speed and the block stays in the L1 cache, which
@@ -75,21 +77,8 @@ const masker = instantiate();
 /** Whether this engine runs the SIMD path; when false, callers use the JS word loop. */
 export const simdAvailable = masker !== null;
 
-/**
- * Writes `source[sourceStart, +length)` XOR the masking key at `key[keyAt..keyAt+3]`, starting at
- * key index `phase`, to `target` from `targetStart`. Source and target may be the same bytes.
- * Call only when `simdAvailable`.
- */
-export function simdMaskInto(
-  source: Uint8Array,
-  sourceStart: number,
-  target: Uint8Array,
-  targetStart: number,
-  length: number,
-  key: Uint8Array,
-  keyAt: number,
-  phase: number,
-): void {
+/** Masking through the scratch block, 16 KiB at a time. Call only when `simdAvailable`. */
+export const simdMaskInto: MaskInto = (source, sourceStart, target, targetStart, length, key, keyAt, phase) => {
   const { mask, scratch } = masker!;
   // Wasm memory is little-endian, so the byte meant for scratch[0] goes in the low bits.
   const keyWord =
@@ -107,6 +96,6 @@ export function simdMaskInto(
     mask((size + 63) & ~63, keyWord);
     target.set(size === BLOCK ? scratchBlock! : new Uint8Array(scratch.buffer, 0, size), targetStart + done);
   }
-}
+};
 
 const scratchBlock = masker && new Uint8Array(masker.scratch.buffer, 0, BLOCK);

@@ -9,14 +9,27 @@ const SIMD_MIN = 384;
 const BYTEWISE_MAX = 32;
 
 /**
+ * What every masking path does (RFC 6455 §5.3): writes `source[sourceStart, +length)` XOR the masking
+ * key at `key[keyAt..keyAt+3]`, the key's index starting at `phase`, to `target` from `targetStart`.
+ * Source and target may be the same bytes (masking in place).
+ */
+export type MaskInto = (
+  source: Uint8Array,
+  sourceStart: number,
+  target: Uint8Array,
+  targetStart: number,
+  length: number,
+  key: Uint8Array,
+  keyAt: number,
+  phase: number,
+) => void;
+
+/**
  * XORs `data[start, end)` with the masking key found at `key[keyAt..keyAt+3]` (RFC 6455 §5.3), the
  * key's index starting at `phase`: Wasm SIMD for long runs where available, 32-bit words in JS otherwise.
  */
 export function maskRange(data: Uint8Array, start: number, end: number, key: Uint8Array, keyAt: number, phase: number): void {
-  const length = end - start;
-  if (length < BYTEWISE_MAX) maskBytes(data, start, data, start, length, key, keyAt, phase);
-  else if (simdAvailable && length >= SIMD_MIN) simdMaskInto(data, start, data, start, length, key, keyAt, phase);
-  else maskWords(data, start, end, key, keyAt, phase);
+  maskInto(data, start, data, start, end - start, key, keyAt, phase);
 }
 
 /**
@@ -36,41 +49,25 @@ export function maskedCopy(data: Uint8Array, maskingKey: Uint8Array): Uint8Array
 }
 
 /**
- * Writes `source[sourceStart, +length)` masked with the key at `key[keyAt..keyAt+3]`, the key's index
- * starting at `phase`, to `target` from `targetStart`: the copy a frame needs anyway is fused with
- * the XOR where that pays. Not part of the public API (index.ts lists what is).
+ * The path that is fastest for `length`: the copy a frame needs anyway is fused with the XOR where
+ * that pays. Not part of the public API (index.ts lists what is).
  */
-export function maskInto(
-  source: Uint8Array,
-  sourceStart: number,
-  target: Uint8Array,
-  targetStart: number,
-  length: number,
-  key: Uint8Array,
-  keyAt: number,
-  phase: number,
-): void {
+export const maskInto: MaskInto = (source, sourceStart, target, targetStart, length, key, keyAt, phase) => {
   if (length < BYTEWISE_MAX) {
     maskBytes(source, sourceStart, target, targetStart, length, key, keyAt, phase);
   } else if (simdAvailable && length >= SIMD_MIN) {
     simdMaskInto(source, sourceStart, target, targetStart, length, key, keyAt, phase);
   } else {
-    target.set(new Uint8Array(source.buffer, source.byteOffset + sourceStart, length), targetStart);
+    // The word loop masks in place, so a copy goes first unless the caller is masking in place.
+    if (target !== source || targetStart !== sourceStart) {
+      target.set(new Uint8Array(source.buffer, source.byteOffset + sourceStart, length), targetStart);
+    }
     maskWords(target, targetStart, targetStart + length, key, keyAt, phase);
   }
-}
+};
 
 // A byte at a time, reading each byte before writing it, so `target` may be `source` (in place).
-function maskBytes(
-  source: Uint8Array,
-  sourceStart: number,
-  target: Uint8Array,
-  targetStart: number,
-  length: number,
-  key: Uint8Array,
-  keyAt: number,
-  phase: number,
-): void {
+const maskBytes: MaskInto = (source, sourceStart, target, targetStart, length, key, keyAt, phase) => {
   const k0 = key[keyAt + (phase & 3)]!;
   const k1 = key[keyAt + ((phase + 1) & 3)]!;
   const k2 = key[keyAt + ((phase + 2) & 3)]!;
@@ -83,4 +80,4 @@ function maskBytes(
     target[targetStart + i + 3] = source[sourceStart + i + 3]! ^ k3;
   }
   for (; i < length; i++) target[targetStart + i] = source[sourceStart + i]! ^ key[keyAt + ((phase + i) & 3)]!;
-}
+};

@@ -1,6 +1,6 @@
 import { InvalidPayloadError, MessageTooBigError, ProtocolError } from "./errors.ts";
 import { isControlOpcode, isKnownOpcode, Opcode, type Frame } from "./frame.ts";
-import type { FrameHeader, FrameStart } from "./parser.ts";
+import type { FrameHeader, FrameStart, HeaderRules } from "./parser.ts";
 import { parseClosePayload } from "./close.ts";
 import { Utf8Validator } from "./utf8.ts";
 
@@ -25,17 +25,18 @@ export interface ReceiveOptions {
 
 /**
  * The receiving side's rules (§5.1-5.5, §8.1) and the reassembly of fragmented messages.
- * `checkStart`/`checkLength` run as headers arrive, `readFrame` once a frame is complete.
+ * `checkStart`/`checkLength` run as headers arrive (it is the parser's `HeaderRules`), `readFrame`
+ * once a frame is complete.
  */
-export class MessageReader {
+export class MessageReader implements HeaderRules {
   private readonly role: Role;
   private readonly maxPayload: number;
   private readonly allowRsv1: boolean;
   // Header-side view: the opcode of the message being fragmented and its size so far.
   private fragmentedOpcode: number | null = null;
   private messageLength = 0;
-  // Payload-side view: fragments waiting for the final one, and the running UTF-8 check.
-  private fragments: Uint8Array[] = [];
+  // Payload-side view: fragments waiting for the final one (none for most messages), and the running UTF-8 check.
+  private fragments: Uint8Array[] | null = null;
   private fragmentsText = false;
   private readonly utf8 = new Utf8Validator();
 
@@ -119,13 +120,14 @@ export class MessageReader {
       throw new InvalidPayloadError("invalid-utf8", "text message is not valid utf-8");
     }
     if (!frame.fin) {
-      this.fragments.push(frame.payload);
+      (this.fragments ??= []).push(frame.payload);
       return null;
     }
     let data = frame.payload;
-    if (this.fragments.length > 0) {
-      data = join([...this.fragments, frame.payload]);
-      this.fragments = [];
+    if (this.fragments !== null) {
+      this.fragments.push(frame.payload);
+      data = join(this.fragments);
+      this.fragments = null;
     }
     if (!this.fragmentsText) return { type: "binary", data };
     // 8.1: a sequence cut at a fragment boundary is only an error if the message ends inside it

@@ -4,13 +4,7 @@ import { maskInto } from "./mask.ts";
 import { allocate } from "./pool.ts";
 
 /** The first two bytes of a frame; `payloadLength` is null until an extended length has been read. */
-export interface FrameStart {
-  fin: boolean;
-  rsv1: boolean;
-  rsv2: boolean;
-  rsv3: boolean;
-  opcode: number;
-  masked: boolean;
+export interface FrameStart extends Pick<Frame, "fin" | "rsv1" | "rsv2" | "rsv3" | "opcode" | "masked"> {
   payloadLength: number | null;
   offset: number;
 }
@@ -31,12 +25,21 @@ type FrameInProgress = Omit<ParsedFrame, "payloadLength"> & { payloadLength: num
 
 const EMPTY = new Uint8Array(0);
 
-/** Rules applied while a header is read, so a bad frame fails before its payload is buffered. */
-export interface FrameParserOptions {
+/**
+ * Rules applied while a header is read, so a bad frame fails before its payload is buffered
+ * (`MessageReader` has them). An object rather than two callbacks: a connection passes its reader
+ * as it is, instead of holding two closures.
+ */
+export interface HeaderRules {
   /** Called after the first two bytes (with the frame in progress: do not keep it); throws a WebSocketError to fail the frame. */
-  checkStart?: (start: FrameStart) => void;
+  checkStart(start: FrameStart): void;
   /** Called as soon as the payload length is known; throws a WebSocketError to fail the frame. */
-  checkLength?: (header: FrameHeader) => void;
+  checkLength(header: FrameHeader): void;
+}
+
+/** What the parser checks while reading and what it keeps. */
+export interface FrameParserOptions {
+  rules?: HeaderRules;
   /** Largest payload of one frame; a longer one fails with `frame-too-big` (1009). */
   maxFrameSize?: number;
   /** Keep each frame's bytes as they arrived (masked) in `ParsedFrame.bytes`. */
@@ -51,20 +54,26 @@ export class FrameParser {
   /** The violation that stopped parsing, or null; frames before it were still returned. */
   error: WebSocketError | null = null;
 
-  private readonly options: FrameParserOptions;
+  private readonly rules: HeaderRules | null;
+  private readonly maxFrameSize: number;
+  private readonly retainBytes: boolean;
   private state: FrameField = "header";
-  private readonly head = new Uint8Array(14);
+  // A header cut between chunks is gathered here; most headers arrive whole and never need it.
+  private head: Uint8Array | null = null;
   private headFill = 0;
   private headNeeded = 2;
-  private current: FrameInProgress = newFrame(0, 0, 0);
+  private current: FrameInProgress = NO_FRAME;
   private payloadLength = 0;
   private headerLength = 2;
-  private parts: Uint8Array[] = [];
+  // The pieces of a payload cut between chunks.
+  private parts: Uint8Array[] | null = null;
   private partsLength = 0;
   private streamOffset = 0;
 
   constructor(options: FrameParserOptions = {}) {
-    this.options = options;
+    this.rules = options.rules ?? null;
+    this.maxFrameSize = options.maxFrameSize ?? Number.POSITIVE_INFINITY;
+    this.retainBytes = options.retainBytes ?? false;
   }
 
   /** The field an incomplete frame is waiting for, or null between frames. */
@@ -96,7 +105,7 @@ export class FrameParser {
     while (pos < length) {
       if (this.state === "payload") {
         const take = Math.min(this.payloadLength - this.partsLength, length - pos);
-        this.parts.push(chunk.subarray(pos, pos + take));
+        (this.parts ??= []).push(chunk.subarray(pos, pos + take));
         this.partsLength += take;
         pos += take;
         if (this.partsLength === this.payloadLength) frames.push(this.finishFromParts());
@@ -112,7 +121,7 @@ export class FrameParser {
             frames.push(this.finishInChunk(chunk, pos, payloadStart));
             pos = payloadStart + this.payloadLength;
           } else {
-            this.head.set(chunk.subarray(pos, payloadStart));
+            (this.head ??= new Uint8Array(14)).set(chunk.subarray(pos, payloadStart));
             this.headFill = fullHeader;
             this.state = "payload";
             pos = payloadStart;
@@ -121,7 +130,7 @@ export class FrameParser {
         }
       }
       // Slow path: gather the header one field at a time, so `waitingFor` names the field.
-      this.head[this.headFill++] = chunk[pos++]!;
+      (this.head ??= new Uint8Array(14))[this.headFill++] = chunk[pos++]!;
       if (this.headFill < this.headNeeded) continue;
       this.fieldComplete();
       // fieldComplete moves the state on; TypeScript still narrows it to the header fields.
@@ -139,7 +148,7 @@ export class FrameParser {
   }
 
   private fieldComplete(): void {
-    const head = this.head;
+    const head = this.head!;
     switch (this.state) {
       case "header": {
         this.readStart(head, 0);
@@ -178,7 +187,7 @@ export class FrameParser {
 
   private readStart(bytes: Uint8Array, at: number): void {
     this.current = newFrame(bytes[at]!, bytes[at + 1]!, this.streamOffset);
-    this.options.checkStart?.(this.current);
+    this.rules?.checkStart(this.current);
   }
 
   private readLength16(bytes: Uint8Array, at: number): void {
@@ -206,11 +215,10 @@ export class FrameParser {
     this.headerLength = lengthEnd + (this.current.masked ? 4 : 0);
     this.current.payloadLength = payloadLength;
     this.current.headerLength = this.headerLength;
-    const { maxFrameSize, checkLength } = this.options;
-    if (maxFrameSize !== undefined && payloadLength > maxFrameSize) {
-      throw new MessageTooBigError("frame-too-big", `frame payload of ${payloadLength} bytes is above ${maxFrameSize}`);
+    if (payloadLength > this.maxFrameSize) {
+      throw new MessageTooBigError("frame-too-big", `frame payload of ${payloadLength} bytes is above ${this.maxFrameSize}`);
     }
-    checkLength?.(this.current as FrameHeader);
+    this.rules?.checkLength(this.current as FrameHeader);
   }
 
   private finishInChunk(chunk: Uint8Array, frameStart: number, payloadStart: number): ParsedFrame {
@@ -225,17 +233,18 @@ export class FrameParser {
     } else {
       payload = view(chunk, payloadStart, end);
     }
-    return this.finish(payload, this.options.retainBytes ? view(chunk, frameStart, end) : null);
+    return this.finish(payload, this.retainBytes ? view(chunk, frameStart, end) : null);
   }
 
   private finishFromParts(): ParsedFrame {
     const key = this.current.maskingKey;
+    const parts = this.parts ?? [];
     let raw: Uint8Array | null = null;
     let payload: Uint8Array;
-    if (this.options.retainBytes) {
+    if (this.retainBytes) {
       raw = new Uint8Array(this.headerLength + this.partsLength);
-      raw.set(this.head.subarray(0, this.headerLength));
-      joinInto(this.parts, raw, this.headerLength);
+      raw.set(this.head!.subarray(0, this.headerLength));
+      joinInto(parts, raw, this.headerLength);
       if (key) {
         payload = allocate(this.partsLength);
         maskInto(raw, this.headerLength, payload, 0, this.partsLength, key, 0, 0);
@@ -246,15 +255,15 @@ export class FrameParser {
       // Assembling the payload from its parts is fused with unmasking, instead of join, then unmask.
       payload = allocate(this.partsLength);
       let at = 0;
-      for (const part of this.parts) {
+      for (const part of parts) {
         maskInto(part, 0, payload, at, part.length, key, 0, at);
         at += part.length;
       }
     } else {
       payload = new Uint8Array(this.partsLength);
-      joinInto(this.parts, payload, 0);
+      joinInto(parts, payload, 0);
     }
-    this.parts = [];
+    this.parts = null;
     this.partsLength = 0;
     return this.finish(payload, raw);
   }
@@ -282,6 +291,9 @@ function headerSize(b1: number): number {
   const length7 = b1 & 0x7f;
   return 2 + (length7 === 126 ? 2 : length7 === 127 ? 8 : 0) + (b1 & 0x80 ? 4 : 0);
 }
+
+// The frame in progress before the first header: readStart replaces it before any field is set.
+const NO_FRAME: FrameInProgress = Object.freeze(newFrame(0, 0, 0));
 
 function newFrame(b0: number, b1: number, offset: number): FrameInProgress {
   return {

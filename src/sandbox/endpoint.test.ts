@@ -16,7 +16,7 @@ const decoder = new TextDecoder();
 const rfcKey = "dGhlIHNhbXBsZSBub25jZQ==";
 const fixedMask = new Uint8Array([0x37, 0xfa, 0x21, 0x3d]);
 
-function concat(chunks: Uint8Array[]): Uint8Array {
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
   for (const chunk of chunks) {
@@ -99,6 +99,20 @@ describe("opening handshake", () => {
     await Promise.all(pending);
     expect(decoder.decode(concat(ep.output()))).toContain("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
     expect(ep.state).toBe("open");
+  });
+
+  test("with a synchronous sha1 the upgrade is answered at once, in the same call", () => {
+    const sha1 = (data: Uint8Array) => {
+      // The RFC's sample: only the §1.3 key and GUID are ever hashed here.
+      expect(decoder.decode(data)).toBe(`${rfcKey}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`);
+      return parseHex("b3 7a 4f 2c c0 62 4f 16 90 f6 46 06 cf 38 59 45 b2 be c4 ea");
+    };
+    const ep = sandbox({ sha1 });
+    expect(ep.receive(concat([encoder.encode(request()), masked(Opcode.Text, "early")]))).toBeUndefined();
+    const out = concat(ep.output());
+    const end = findHeadEnd(out);
+    expect(decoder.decode(out.subarray(0, end))).toContain("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n");
+    expect(read(client(), out.subarray(end))).toEqual([{ type: "text", data: "early" }]);
   });
 
   test("frame bytes in the same chunk as the head are read as frames", async () => {
@@ -191,6 +205,14 @@ describe("/echo", () => {
     const { exchange } = await openEcho();
     const events = exchange(masked(Opcode.Text, "last words"), masked(Opcode.Close, new Uint8Array([0x03, 0xe8])));
     expect(events.map((e) => e.type)).toEqual(["text", "close", "closed"]);
+  });
+
+  test("a message in the same chunk before a violation is echoed, then the error Close goes out and nothing after it", async () => {
+    const { ep, exchange } = await openEcho();
+    const events = exchange(masked(Opcode.Text, "first"), masked(3, "x"), masked(Opcode.Text, "never read"));
+    expect(events).toMatchObject([{ type: "text", data: "first" }, { type: "close", code: 1002, reason: "reserved-opcode" }, { type: "closed" }]);
+    expect(ep.closeCode).toBe(1002);
+    expect(ep.shouldCloseTransport).toBe(true);
   });
 
   const violations: Array<[string, Uint8Array, number]> = [

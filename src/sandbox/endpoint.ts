@@ -4,6 +4,7 @@ import {
   checkClientRequest,
   CloseCode,
   computeAccept,
+  computeAcceptWith,
   Connection,
   findHeadEnd,
   HandshakeError,
@@ -13,6 +14,7 @@ import {
   type ConnectionEvent,
   type HandshakeErrorCode,
   type RequestHead,
+  type Sha1,
 } from "../protocol/index.ts";
 import { describeFrame, type InspectHandshake } from "./inspect.ts";
 
@@ -47,6 +49,11 @@ export interface SandboxOptions {
   maxHeadSize?: number;
   /** The clock for event timestamps (ms). */
   now?: () => number;
+  /**
+   * A synchronous SHA-1 for the accept key (the Node server passes node:crypto's), so the opening
+   * handshake is answered without a promise; unset, crypto.subtle computes it asynchronously.
+   */
+  sha1?: Sha1;
 }
 
 /** `handshake` until the head is answered, then the connection's states; `closed` after a rejection too. */
@@ -71,22 +78,23 @@ function isSandboxPath(path: string): path is SandboxPath {
   return (SANDBOX_ENDPOINTS as readonly string[]).includes(path);
 }
 
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const joined = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
+function concat(first: Uint8Array, second: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(first.length + second.length);
+  joined.set(first);
+  joined.set(second, first.length);
   return joined;
 }
+
+// What output() and events() return when there is nothing: an open connection holds no arrays of
+// its own between chunks. Frozen, because every endpoint hands out the same one.
+const NOTHING: readonly never[] = Object.freeze([]);
 
 /**
  * The server side of one WebSocket byte stream, without I/O: the upgrade request and then frames
  * go in through `receive`, the HTTP response and frames come out of `output`. `/echo` sends every
  * message back; `/inspect` first describes the upgrade request, then each frame as it arrived
- * (see inspect.ts), then echoes. Only the opening handshake is asynchronous (crypto.subtle).
+ * (see inspect.ts), then echoes. Only the opening handshake can be asynchronous: when the
+ * options bring no synchronous `sha1`, the accept key waits for crypto.subtle.
  */
 export class SandboxEndpoint {
   /** The path answered with a 101, or null. */
@@ -102,20 +110,18 @@ export class SandboxEndpoint {
   shouldCloseTransport = false;
 
   private readonly options: SandboxOptions;
-  private readonly now: () => number;
   private connection: Connection<true> | null = null;
-  private handshake: Promise<void> | null = Promise.resolve();
-  private queuedChunks = 0;
-  private headParts: Uint8Array[] = [];
-  private headLength = 0;
+  /** The accept key being computed (crypto.subtle), with the chunks that arrived meanwhile chained on. */
+  private pending: Promise<void> | null = null;
+  /** The request head so far, until its blank line arrives; released once it is answered. */
+  private head: Uint8Array | null = null;
   private rejected = false;
-  /** The HTTP response (a 101 or an error); frames come from the connection. */
-  private out: Uint8Array[] = [];
-  private log: SandboxEvent[] = [];
+  /** The HTTP response (a 101 or an error) until `output` hands it out; frames come from the connection. */
+  private response: Uint8Array | null = null;
+  private log: SandboxEvent[] | null = null;
 
   constructor(options: SandboxOptions) {
     this.options = options;
-    this.now = options.now ?? Date.now;
   }
 
   /** Where the endpoint stands. */
@@ -130,42 +136,25 @@ export class SandboxEndpoint {
   }
 
   /**
-   * Feeds bytes from the client. While the opening handshake is in progress this returns a promise
-   * (chunks are processed in order even if the caller does not wait); afterwards it works
-   * synchronously and returns undefined.
+   * Feeds bytes from the client. While the accept key is computed asynchronously (no `sha1` option)
+   * this returns a promise, and chunks are processed in order even if the caller does not wait;
+   * otherwise it works synchronously and returns undefined.
    */
   receive(bytes: Uint8Array): Promise<void> | undefined {
-    if (this.handshake === null) {
+    if (this.pending !== null) return this.track(this.pending.then(() => this.receiveFrames(bytes)));
+    if (this.connection !== null || this.rejected) {
       this.receiveFrames(bytes);
       return undefined;
     }
-    this.queuedChunks++;
-    this.handshake = this.handshake.then(async () => {
-      try {
-        await this.receiveHead(bytes);
-      } finally {
-        // Synchronous from now on, but only once no earlier chunk is still waiting its turn.
-        if (--this.queuedChunks === 0 && (this.connection !== null || this.rejected)) this.handshake = null;
-      }
-    });
-    return this.handshake;
+    return this.receiveHead(bytes);
   }
 
   /**
    * Starts from a request head the transport has already parsed (Node's HTTP server does), followed
    * by the bytes that came after it; the same as `receive` of the head's bytes and then `rest`.
    */
-  receiveRequest(request: RequestHead, rest: Uint8Array): Promise<void> {
-    this.queuedChunks++;
-    this.handshake = this.handshake!.then(async () => {
-      try {
-        await this.answer(request);
-        if (rest.length > 0) this.receiveFrames(rest);
-      } finally {
-        if (--this.queuedChunks === 0) this.handshake = null;
-      }
-    });
-    return this.handshake;
+  receiveRequest(request: RequestHead, rest: Uint8Array): Promise<void> | undefined {
+    return this.answer(request, rest);
   }
 
   /** The client closed its side of the transport. */
@@ -176,20 +165,19 @@ export class SandboxEndpoint {
     this.process(this.connection.eventsReceived());
   }
 
-  /** Returns and forgets the bytes to write to the client; a Close reply the connection owes comes last. */
-  output(): Uint8Array[] {
-    const head = this.out;
-    const frames = this.connection?.dataToSend();
-    if (head.length === 0) return frames ?? head;
-    this.out = [];
-    if (frames !== undefined) head.push(...frames);
-    return head;
+  /** Returns and forgets the bytes to write to the client; a Close the connection owes comes last. */
+  output(): readonly Uint8Array[] {
+    const frames = this.connection?.dataToSend() ?? NOTHING;
+    const response = this.response;
+    if (response === null) return frames;
+    this.response = null;
+    return [response, ...frames];
   }
 
   /** Returns and forgets what happened since the last call. */
-  events(): SandboxEvent[] {
-    const log = this.log;
-    if (log.length > 0) this.log = [];
+  events(): readonly SandboxEvent[] {
+    const log = this.log ?? NOTHING;
+    this.log = null;
     return log;
   }
 
@@ -218,31 +206,33 @@ export class SandboxEndpoint {
     this.close(code, "server shutting down");
   }
 
-  private async receiveHead(bytes: Uint8Array): Promise<void> {
-    if (this.connection !== null || this.rejected) {
-      this.receiveFrames(bytes);
-      return;
-    }
-    const searchFrom = Math.max(0, this.headLength - 3);
-    this.headParts.push(bytes);
-    this.headLength += bytes.length;
-    const buffered = concat(this.headParts, this.headLength);
-    this.headParts = [buffered];
-    const maxHeadSize = this.options.maxHeadSize ?? DEFAULT_MAX_HEAD_SIZE;
-    const end = findHeadEnd(buffered, searchFrom);
-    if (end === -1 || end > maxHeadSize) {
-      if (this.headLength > maxHeadSize) {
-        this.reject(null, 431, "head-too-large", `request head is over ${maxHeadSize} bytes`);
-      }
-      return;
-    }
-    this.headParts = [];
-    await this.answer(buffered.subarray(0, end));
-    // 4.2.2 / 5: bytes after the blank line are already frames (a client may send right away).
-    if (end < buffered.length) this.receiveFrames(buffered.subarray(end));
+  /** Makes `step` the one later chunks wait for, and forgets it once nothing more is waiting. */
+  private track(step: Promise<void>): Promise<void> {
+    const tracked = step.then(() => {
+      if (this.pending === tracked) this.pending = null;
+    });
+    this.pending = tracked;
+    return tracked;
   }
 
-  private async answer(head: Uint8Array | RequestHead): Promise<void> {
+  private receiveHead(bytes: Uint8Array): Promise<void> | undefined {
+    const before = this.head;
+    const buffered = before === null ? bytes : concat(before, bytes);
+    const maxHeadSize = this.options.maxHeadSize ?? DEFAULT_MAX_HEAD_SIZE;
+    // The blank line may straddle the chunks: look again from just before the new bytes.
+    const end = findHeadEnd(buffered, before === null ? 0 : Math.max(0, before.length - 3));
+    if (end === -1 || end > maxHeadSize) {
+      if (buffered.length > maxHeadSize) this.reject(null, 431, "head-too-large", `request head is over ${maxHeadSize} bytes`);
+      else this.head = buffered;
+      return undefined;
+    }
+    this.head = null;
+    // 4.2.2 / 5: bytes after the blank line are already frames (a client may send right away).
+    return this.answer(buffered.subarray(0, end), buffered.subarray(end));
+  }
+
+  /** Answers the request head, then reads `rest` as frames; a promise only while the accept key is computed. */
+  private answer(head: Uint8Array | RequestHead, rest: Uint8Array): Promise<void> | undefined {
     const allowedOrigins = this.options.allowedOrigins;
     const result = checkClientRequest(head, {
       protocols: this.options.protocols ?? SANDBOX_PROTOCOLS,
@@ -253,21 +243,30 @@ export class SandboxEndpoint {
     if (request === null || path === null) {
       const error = result.error!;
       this.reject(null, error.status ?? 400, error.code, error.message, httpErrorFor(error));
-      return;
+      return undefined;
     }
     if (!isSandboxPath(path)) {
       this.reject(path, 404, "not-found", `no WebSocket endpoint at ${path}; try /echo or /inspect`);
-      return;
+      return undefined;
     }
     const error = result.error ?? this.originError(request);
     if (error !== null || result.key === null) {
       this.reject(path, error!.status ?? 400, error!.code, error!.message, httpErrorFor(error!));
-      return;
+      return undefined;
     }
+    const sha1 = this.options.sha1;
+    if (sha1 !== undefined) {
+      this.open(path, request, result, computeAcceptWith(result.key, sha1), rest);
+      return undefined;
+    }
+    return this.track(computeAccept(result.key).then((accept) => this.open(path, request, result, accept, rest)));
+  }
+
+  private open(path: SandboxPath, request: RequestHead, result: ClientRequestCheck, accept: string, rest: Uint8Array): void {
     const protocol = result.protocol;
-    const accept = await computeAccept(result.key);
     // 9.1: extensions are accepted only by naming them; the sandbox names none, so frames stay plain.
-    this.out.push(encoder.encode(buildServerResponse({ accept, protocol })));
+    this.response = encoder.encode(buildServerResponse({ accept, protocol }));
+    const inspect = path === "/inspect";
     this.connection = new Connection("server", {
       maxPayload: this.options.maxPayload,
       maxFrameSize: this.options.maxFrameSize,
@@ -275,11 +274,14 @@ export class SandboxEndpoint {
       autoPong: false,
       // Echoes send the bytes that came in: validated, never decoded.
       textAsBytes: true,
+      // Only /inspect describes frames; /echo does no per-frame work beyond the message it completes.
+      frameEvents: inspect ? "parsed" : "none",
     });
     this.endpoint = path;
     this.protocol = protocol;
-    this.log.push({ type: "opened", at: this.now(), path, protocol });
-    if (path === "/inspect") this.sendJson(describeHandshake(request, result, accept, protocol));
+    this.record({ type: "opened", at: this.now(), path, protocol });
+    if (inspect) this.sendJson(describeHandshake(request, result, accept, protocol));
+    this.receiveFrames(rest);
   }
 
   private originError(request: RequestHead): HandshakeError | null {
@@ -294,27 +296,27 @@ export class SandboxEndpoint {
   private reject(path: string | null, status: number, code: HandshakeErrorCode | SandboxErrorCode, message: string, response?: string): void {
     this.rejected = true;
     this.shouldCloseTransport = true;
-    this.headParts = [];
-    this.out.push(encoder.encode(response ?? buildHttpError(status, `${code}: ${message}`)));
-    this.log.push({ type: "rejected", at: this.now(), path, status, reason: code });
+    this.head = null;
+    this.response = encoder.encode(response ?? buildHttpError(status, `${code}: ${message}`));
+    this.record({ type: "rejected", at: this.now(), path, status, reason: code });
   }
 
   private receiveFrames(bytes: Uint8Array): void {
     const connection = this.connection;
-    if (connection === null || connection.state === "closed") return;
+    if (connection === null || connection.state === "closed" || bytes.length === 0) return;
     connection.receiveData(bytes);
-    // A Close from the client is answered by the next output(), after the echoes queued here of
-    // the messages that came before it (5.5.1 lets the reply wait for them).
+    // A Close the connection owes (a reply or a failure) goes out with the next output(), after
+    // the echoes queued here of the messages that came before it (5.5.1 lets it wait for them).
     this.process(connection.eventsReceived());
   }
 
-  private process(events: ConnectionEvent<true>[]): void {
+  private process(events: readonly ConnectionEvent<true>[]): void {
     const connection = this.connection!;
-    const inspect = this.endpoint === "/inspect";
     for (const event of events) {
       switch (event.type) {
         case "frame":
-          if (inspect && connection.canSend) this.sendJson(describeFrame(event.frame));
+          // Only /inspect asks for frame events.
+          if (connection.canSend) this.sendJson(describeFrame(event.frame));
           break;
         case "text":
           this.messagesReceived++;
@@ -347,7 +349,7 @@ export class SandboxEndpoint {
           this.closeCode ??= event.code;
           this.closeReason ??= event.reason;
           this.shouldCloseTransport = true;
-          this.log.push({ type: "closed", at: this.now(), code: this.closeCode, reason: this.closeReason, wasClean: event.wasClean });
+          this.record({ type: "closed", at: this.now(), code: this.closeCode, reason: this.closeReason, wasClean: event.wasClean });
           break;
       }
     }
@@ -355,6 +357,14 @@ export class SandboxEndpoint {
 
   private sendJson(message: object): void {
     this.connection!.sendText(JSON.stringify(message));
+  }
+
+  private record(event: SandboxEvent): void {
+    (this.log ??= []).push(event);
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
@@ -58,6 +59,11 @@ function requestHead(req: IncomingMessage): RequestHead {
   return { method: req.method!, target: req.url!, httpVersion: req.httpVersion, headers, rawHeaders };
 }
 
+/** node:crypto's SHA-1, so the sandbox answers a handshake synchronously (crypto.subtle is async). */
+function sha1(data: Uint8Array): Uint8Array {
+  return createHash("sha1").update(data).digest();
+}
+
 function unavailable(reason: string): string {
   return buildHttpError(503, reason, { "Retry-After": "5" });
 }
@@ -75,6 +81,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     allowedOrigins: originPolicy(config.allowedOrigins),
     maxPayload: config.maxMessageSize,
     maxFrameSize: config.maxFrameSize,
+    sha1,
   };
   const newEndpoint = () => new SandboxEndpoint(sandboxOptions);
   const sessionContext: SessionContext = {
@@ -110,9 +117,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     } else if (isWebSocketPath(path)) {
       // A plain request to a WebSocket endpoint gets the handshake's own answer (400, 405, 426...).
       const endpoint = newEndpoint();
-      void endpoint.receiveRequest(requestHead(req), new Uint8Array(0)).then(() => {
-        req.socket.end(Buffer.concat(endpoint.output()));
-      });
+      endpoint.receiveRequest(requestHead(req), new Uint8Array(0));
+      req.socket.end(Buffer.concat(endpoint.output()));
     } else {
       site.handle(req, res);
     }

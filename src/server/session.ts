@@ -68,15 +68,13 @@ export class Session {
 
   /** Starts with the upgrade request Node parsed and the bytes that followed it. */
   receiveRequest(request: RequestHead, rest: Uint8Array): void {
-    this.afterHandshake(this.sandbox.receiveRequest(request, rest));
+    this.afterReceive(this.sandbox.receiveRequest(request, rest));
   }
 
   /** Bytes from the client. */
   receive(chunk: Uint8Array): void {
     this.heardFromPeer = true;
-    const pending = this.sandbox.receive(chunk);
-    if (pending === undefined) this.flush();
-    else this.afterHandshake(pending);
+    this.afterReceive(this.sandbox.receive(chunk));
   }
 
   /** Starts the closing handshake with 1001, after echoing every message already received. */
@@ -131,13 +129,10 @@ export class Session {
     const output = sandbox.output();
     const socket = this.socket;
     if (output.length > 0 && !socket.destroyed) {
-      if (output.length === 1) {
-        socket.write(output[0]!);
-      } else {
-        socket.cork();
-        for (const bytes of output) socket.write(bytes);
-        socket.uncork();
-      }
+      // One write per chunk read, however many frames answer it: each write costs a trip through
+      // the stream and a system call, and the frames are usually a few dozen bytes each. A read
+      // chunk completes at most one large message, so the copy stays that of one echo at most.
+      socket.write(output.length === 1 ? output[0]! : Buffer.concat(output));
       if (socket.writableLength > this.context.limits.maxBufferedBytes) {
         // The peer does not read: queueing more would let one client hold unbounded memory.
         this.drop("outbound buffer full");
@@ -172,8 +167,12 @@ export class Session {
     this.context.closed(this);
   }
 
-  private afterHandshake(pending: Promise<void>): void {
-    // Only the opening handshake is asynchronous (the accept key uses crypto.subtle).
+  private afterReceive(pending: Promise<void> | undefined): void {
+    if (pending === undefined) {
+      this.flush();
+      return;
+    }
+    // Only an opening handshake whose accept key waits for crypto.subtle is asynchronous.
     this.socket.pause();
     pending.then(
       () => {

@@ -5,7 +5,7 @@ import type { Line, Span } from "./output.ts";
 export type Direction = "out" | "in";
 
 /** Bytes of one frame shown in hex before the rest is cut. */
-export const FRAME_HEX_BYTES = 32;
+const FRAME_HEX_BYTES = 32;
 
 /** The words the frame view needs, in the reader's language. */
 export interface FrameViewText {

@@ -9,7 +9,7 @@ import type { Emit, Transport, TransportEvent } from "./transports/transport.ts"
 import { visible } from "./visible.ts";
 
 /** Bytes of a received payload printed before the rest is cut. */
-export const PAYLOAD_SHOWN_BYTES = 512;
+const PAYLOAD_SHOWN_BYTES = 512;
 
 /** Opens a transport for a target; the page offers virtual and live, the CLI virtual and TCP. */
 export type OpenTransport = (target: Target, protocols: string[], emit: Emit) => Transport;

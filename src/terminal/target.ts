@@ -4,7 +4,7 @@ import type { Problem } from "./commands.ts";
 export type Target = { kind: "virtual"; path: string } | { kind: "remote"; url: URL };
 
 /** The virtual server's default endpoint, and what `connect` with no URL opens. */
-export const DEFAULT_VIRTUAL_PATH = "/echo";
+const DEFAULT_VIRTUAL_PATH = "/echo";
 
 /**
  * Reads the argument of `connect`: nothing or `virtual[:/path]` is the in-page sandbox; a path

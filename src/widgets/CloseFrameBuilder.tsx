@@ -14,8 +14,10 @@ import {
   toHex,
 } from "../protocol/index.ts";
 import { ByteGroups, type ByteSegment } from "./shared/ByteGroups.tsx";
+import { CloseCodeField } from "./shared/CloseCodeField.tsx";
 import { CopyLink } from "./shared/CopyLink.tsx";
 import { ErrorText } from "./shared/ErrorText.tsx";
+import { MaskingKeyField } from "./shared/MaskingKeyField.tsx";
 import { useHashState } from "./shared/useHashState.ts";
 
 const HASH_NAME = "close-builder";
@@ -94,18 +96,13 @@ export default function CloseFrameBuilder({ lang }: { lang: Lang }) {
             <option value={OTHER}>{t("closeBuilder.other")}</option>
           </select>
         </div>
-        <div className="widget-field">
-          <label htmlFor={`${id}-code`}>{t("closeBuilder.number")}</label>
-          <input
-            id={`${id}-code`}
-            type="number"
-            min={0}
-            max={65535}
-            value={state.code}
-            onChange={(event) => update({ code: event.target.value })}
-            data-testid="close-builder-code"
-          />
-        </div>
+        <CloseCodeField
+          id={`${id}-code`}
+          label={t("closeBuilder.number")}
+          value={state.code}
+          onChange={(code) => update({ code })}
+          testId="close-builder-code"
+        />
       </div>
       <p className="widget-note" data-testid="close-builder-description">
         {code === undefined ? t("closeBuilder.noCode") : t(describeCode(code))}
@@ -159,18 +156,12 @@ export default function CloseFrameBuilder({ lang }: { lang: Lang }) {
           {t("closeBuilder.mask")}
         </label>
         {state.mask && (
-          <div className="widget-field">
-            <label htmlFor={`${id}-key`}>{t("closeBuilder.maskingKey")}</label>
-            <input
-              id={`${id}-key`}
-              type="text"
-              className="mono"
-              size={14}
-              value={state.maskingKey}
-              spellCheck={false}
-              onChange={(event) => update({ maskingKey: event.target.value })}
-            />
-          </div>
+          <MaskingKeyField
+            id={`${id}-key`}
+            label={t("closeBuilder.maskingKey")}
+            value={state.maskingKey}
+            onChange={(maskingKey) => update({ maskingKey })}
+          />
         )}
       </div>
 

@@ -2,12 +2,14 @@ import "./widgets.css";
 import { useId } from "react";
 import type { Lang } from "../i18n/index.ts";
 import { translator } from "../i18n/index.ts";
-import { decodeStream, isControlOpcode, isKnownOpcode, opcodeName, toHex } from "../protocol/index.ts";
+import { decodeStream, isControlOpcode, isKnownOpcode, opcodeName } from "../protocol/index.ts";
 import { CLOSE_OPCODE, encodeFromState, encoderDefaults, type EncoderState } from "./frameEncoderModel.ts";
 import { BitTable } from "./shared/BitTable.tsx";
 import { ByteGroups } from "./shared/ByteGroups.tsx";
+import { CloseCodeField } from "./shared/CloseCodeField.tsx";
 import { CopyLink } from "./shared/CopyLink.tsx";
 import { ErrorText } from "./shared/ErrorText.tsx";
+import { MaskingKeyField } from "./shared/MaskingKeyField.tsx";
 import { hexPreview, lengthEncoding } from "./shared/format.ts";
 import { useHashState } from "./shared/useHashState.ts";
 
@@ -28,10 +30,6 @@ const presets = {
   binary256: { ...encoderDefaults, mask: false, opcode: 0x2, format: "hex", payload: "00", fillTo: 256 },
   binary64k: { ...encoderDefaults, mask: false, opcode: 0x2, format: "hex", payload: "00", fillTo: 65536 },
 } as const satisfies Record<string, EncoderState>;
-
-function randomKey(): string {
-  return toHex(crypto.getRandomValues(new Uint8Array(4)), " ");
-}
 
 /** Builds one frame from its fields and shows every byte, labelled by the field it belongs to. */
 export default function FrameEncoder({ lang }: { lang: Lang }) {
@@ -93,25 +91,15 @@ export default function FrameEncoder({ lang }: { lang: Lang }) {
             <input type="checkbox" checked={state.mask} onChange={(event) => update({ mask: event.target.checked })} />
             MASK
           </label>
-          <div className="widget-field">
-            <label htmlFor={`${id}-key`}>{t("frameEncoder.maskingKey")}</label>
-            <div className="widget-buttons">
-              <input
-                id={`${id}-key`}
-                type="text"
-                className="mono"
-                size={14}
-                value={state.maskingKey}
-                disabled={!state.mask}
-                spellCheck={false}
-                onChange={(event) => update({ maskingKey: event.target.value })}
-                data-testid="frame-encoder-key"
-              />
-              <button type="button" disabled={!state.mask} onClick={() => update({ maskingKey: randomKey() })}>
-                {t("frameEncoder.randomKey")}
-              </button>
-            </div>
-          </div>
+          <MaskingKeyField
+            id={`${id}-key`}
+            label={t("frameEncoder.maskingKey")}
+            value={state.maskingKey}
+            onChange={(maskingKey) => update({ maskingKey })}
+            randomLabel={t("frameEncoder.randomKey")}
+            disabled={!state.mask}
+            testId="frame-encoder-key"
+          />
           <p className="widget-hint">{t("frameEncoder.maskHint")}</p>
         </fieldset>
       </div>
@@ -120,17 +108,12 @@ export default function FrameEncoder({ lang }: { lang: Lang }) {
         <legend>{t("frameEncoder.payload")}</legend>
         {isClose ? (
           <div className="widget-controls">
-            <div className="widget-field">
-              <label htmlFor={`${id}-code`}>{t("frameEncoder.closeCode")}</label>
-              <input
-                id={`${id}-code`}
-                type="number"
-                min={0}
-                max={65535}
-                value={state.closeCode}
-                onChange={(event) => update({ closeCode: event.target.value })}
-              />
-            </div>
+            <CloseCodeField
+              id={`${id}-code`}
+              label={t("frameEncoder.closeCode")}
+              value={state.closeCode}
+              onChange={(closeCode) => update({ closeCode })}
+            />
             <div className="widget-field">
               <label htmlFor={`${id}-reason`}>{t("frameEncoder.closeReason")}</label>
               <input

@@ -1,11 +1,12 @@
 import "./widgets.css";
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useState, type ReactNode } from "react";
 import type { Lang } from "../i18n/index.ts";
 import { translator } from "../i18n/index.ts";
 import { HexError, maskedCopy, parseHex, toHex } from "../protocol/index.ts";
 import { CopyLink } from "./shared/CopyLink.tsx";
 import { ErrorText } from "./shared/ErrorText.tsx";
-import { asciiChar, displayText, hexByte } from "./shared/format.ts";
+import { MaskingKeyField } from "./shared/MaskingKeyField.tsx";
+import { asciiChar, displayText, hexByte, hexPair } from "./shared/format.ts";
 import { useHashState } from "./shared/useHashState.ts";
 
 const HASH_NAME = "masking";
@@ -92,27 +93,14 @@ export default function MaskingDemo({ lang }: { lang: Lang }) {
           />
           <p className="widget-hint">{t("masking.payloadHint", { count: MAX_PAYLOAD_BYTES })}</p>
         </div>
-        <div className="widget-field">
-          <label htmlFor={`${id}-key`}>{t("masking.maskingKey")}</label>
-          <div className="widget-buttons">
-            <input
-              id={`${id}-key`}
-              type="text"
-              className="mono"
-              size={14}
-              value={state.maskingKey}
-              spellCheck={false}
-              onChange={(event) => update({ maskingKey: event.target.value })}
-              data-testid="masking-key"
-            />
-            <button
-              type="button"
-              onClick={() => update({ maskingKey: toHex(crypto.getRandomValues(new Uint8Array(4)), " ") })}
-            >
-              {t("masking.randomKey")}
-            </button>
-          </div>
-        </div>
+        <MaskingKeyField
+          id={`${id}-key`}
+          label={t("masking.maskingKey")}
+          value={state.maskingKey}
+          onChange={(maskingKey) => update({ maskingKey })}
+          randomLabel={t("masking.randomKey")}
+          testId="masking-key"
+        />
       </div>
 
       {keyError !== null || !masked || !key || !unmasked ? (
@@ -150,42 +138,37 @@ export default function MaskingDemo({ lang }: { lang: Lang }) {
             <table className="mask-table">
               <caption className="widget-label">{t("masking.tableCaption")}</caption>
               <tbody>
-                <tr>
-                  <th scope="row">i</th>
-                  {Array.from(payload, (_, i) => (
-                    <th key={i} scope="col" className={i === current ? "current" : undefined}>
-                      {i}
-                    </th>
-                  ))}
-                </tr>
-                <tr>
-                  <th scope="row">{t("masking.rowPayload")}</th>
-                  {Array.from(payload, (byte, i) => (
-                    <td key={i} className={i === current ? "current" : undefined}>
-                      {byte.toString(16).padStart(2, "0")}
+                <MaskTableRow name="i" length={payload.length} current={current} columnHeaders cell={(i) => i} />
+                <MaskTableRow
+                  name={t("masking.rowPayload")}
+                  length={payload.length}
+                  current={current}
+                  cell={(i) => (
+                    <>
+                      {hexPair(payload[i]!)}
                       <br />
-                      <span aria-hidden="true">{asciiChar(byte)}</span>
-                    </td>
-                  ))}
-                </tr>
-                <tr>
-                  <th scope="row">{t("masking.rowKey")}</th>
-                  {Array.from(payload, (_, i) => (
-                    <td key={i} className={i === current ? "current" : undefined}>
-                      {key[i % 4]!.toString(16).padStart(2, "0")}
+                      <span aria-hidden="true">{asciiChar(payload[i]!)}</span>
+                    </>
+                  )}
+                />
+                <MaskTableRow
+                  name={t("masking.rowKey")}
+                  length={payload.length}
+                  current={current}
+                  cell={(i) => (
+                    <>
+                      {hexPair(key[i % 4]!)}
                       <br />
                       <small>[{i % 4}]</small>
-                    </td>
-                  ))}
-                </tr>
-                <tr>
-                  <th scope="row">{t("masking.rowMasked")}</th>
-                  {Array.from(masked, (byte, i) => (
-                    <td key={i} className={i === current ? "current" : undefined}>
-                      {i < step ? byte.toString(16).padStart(2, "0") : "··"}
-                    </td>
-                  ))}
-                </tr>
+                    </>
+                  )}
+                />
+                <MaskTableRow
+                  name={t("masking.rowMasked")}
+                  length={payload.length}
+                  current={current}
+                  cell={(i) => (i < step ? hexPair(masked[i]!) : "··")}
+                />
               </tbody>
             </table>
           </div>
@@ -200,5 +183,30 @@ export default function MaskingDemo({ lang }: { lang: Lang }) {
       <p className="widget-note">{t("masking.why")}</p>
       <CopyLink lang={lang} name={HASH_NAME} state={state} />
     </div>
+  );
+}
+
+interface MaskTableRowProps {
+  name: string;
+  length: number;
+  /** The column of the byte the current step masks; it is highlighted in every row. */
+  current: number;
+  /** The index row heads the columns, for screen readers moving down a column. */
+  columnHeaders?: boolean;
+  cell: (i: number) => ReactNode;
+}
+
+/** One row of the masking table: its name, then a cell per payload byte. */
+function MaskTableRow({ name, length, current, columnHeaders = false, cell }: MaskTableRowProps) {
+  const Cell = columnHeaders ? "th" : "td";
+  return (
+    <tr>
+      <th scope="row">{name}</th>
+      {Array.from({ length }, (_, i) => (
+        <Cell key={i} scope={columnHeaders ? "col" : undefined} className={i === current ? "current" : undefined}>
+          {cell(i)}
+        </Cell>
+      ))}
+    </tr>
   );
 }

@@ -1,18 +1,12 @@
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { launchBrowser, type TestBrowser } from "./browser.ts";
+import { describe, expect, inject, test } from "vitest";
+import { browserForFile } from "./browser.ts";
 import { searchInput, searchResults } from "./search.ts";
 
 const base = inject("BASE_URL");
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-let browser: TestBrowser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 interface Violation {
   id: string;

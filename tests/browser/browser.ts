@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
-import { onTestFinished } from "vitest";
+import { afterAll, beforeAll, onTestFinished } from "vitest";
 
 /** Where Chromium lives: $CHROMIUM_PATH, else the Debian package's path. */
 export function chromiumPath(): string {
@@ -86,6 +86,26 @@ export async function launchBrowser(): Promise<TestBrowser> {
     },
     async close() {
       await browser.close();
+    },
+  };
+}
+
+/**
+ * One browser for the calling test file: launched before its first test and closed after its last,
+ * so each file pays for one Chromium start. Call at the top level of a test file.
+ */
+export function browserForFile(): Pick<TestBrowser, "newPage"> {
+  let browser: TestBrowser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    newPage(options) {
+      if (!browser) throw new Error("newPage() is for tests: the browser is launched in beforeAll");
+      return browser.newPage(options);
     },
   };
 }

@@ -1,18 +1,11 @@
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { launchBrowser, type TestBrowser } from "./browser.ts";
+import { describe, expect, inject, test } from "vitest";
+import { browserForFile } from "./browser.ts";
 import { searchResults } from "./search.ts";
 
 const base = inject("BASE_URL");
-let browser: TestBrowser;
+const browser = browserForFile();
 let lessonPath: string;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 /** A short name for whatever has focus, so a failing run shows where Tab went. */
 function describeFocus(page: Page): Promise<string> {

@@ -1,20 +1,14 @@
 import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { launchBrowser, type TestBrowser } from "./browser.ts";
+import { describe, expect, inject, test } from "vitest";
+import { browserForFile } from "./browser.ts";
 import { t, type Lang } from "../../src/i18n/index.ts";
 
 const base = inject("BASE_URL");
 const axePath = fileURLToPath(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url));
 const widgetNames = ["accept-key", "handshake", "frame-encoder", "frame-decoder", "masking-demo", "close-builder"] as const;
 
-let browser: TestBrowser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 async function openPlayground(lang: Lang, hash = ""): Promise<Page> {
   const { page } = await browser.newPage({ permissions: ["clipboard-read", "clipboard-write"] });

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { launchBrowser, type TestBrowser } from "./browser.ts";
+import { describe, expect, inject, test } from "vitest";
+import { browserForFile } from "./browser.ts";
 import { searchInput, searchResults } from "./search.ts";
 
 const base = inject("BASE_URL");
-let browser: TestBrowser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 describe("Pagefind search over the built lessons", () => {
   test("an English word finds the English lesson, and only English pages", async () => {

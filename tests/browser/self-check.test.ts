@@ -1,15 +1,9 @@
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { launchBrowser, type TestBrowser } from "./browser.ts";
+import { describe, expect, inject, test } from "vitest";
+import { browserForFile } from "./browser.ts";
 
 const base = inject("BASE_URL");
-let browser: TestBrowser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 /** The first lesson (in course order) that ends with a self-check. */
 async function lessonWithSelfCheck(page: Page, lang: "en" | "ru"): Promise<string> {

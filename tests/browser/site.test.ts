@@ -1,8 +1,8 @@
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join, relative, sep } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { launchBrowser, type TestBrowser } from "./browser.ts";
+import { describe, expect, inject, test } from "vitest";
+import { browserForFile } from "./browser.ts";
 
 const base = inject("BASE_URL");
 const dist = fileURLToPath(new URL("../../dist/", import.meta.url));
@@ -29,13 +29,7 @@ function langOfPath(path: string): "en" | "ru" | null {
   return first === "en" || first === "ru" ? first : null;
 }
 
-let browser: TestBrowser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 describe("the built site", () => {
   test("every page reachable from /en/ and /ru/ has the right lang, a working language switch and no dead links", async () => {

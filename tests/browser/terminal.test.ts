@@ -1,17 +1,11 @@
 import type { Page, Response } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
-import { launchBrowser, type TestBrowser } from "./browser.ts";
+import { describe, expect, inject, test } from "vitest";
+import { browserForFile } from "./browser.ts";
 import { t, type Lang } from "../../src/i18n/index.ts";
 
 const base = inject("BASE_URL");
 
-let browser: TestBrowser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 /** The terminal's screen as text, one line per row (xterm draws spaces as no-break spaces). */
 async function screen(page: Page): Promise<string> {

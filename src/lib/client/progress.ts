@@ -2,13 +2,13 @@
  * Lesson progress in localStorage. A lesson is done once its self-check is answered correctly;
  * the key uses the language-free slug, so finishing a lesson in one language marks both.
  */
-export const progressEvent = "ws-lab:progress";
+const progressEvent = "ws-lab:progress";
 
 function key(lesson: string): string {
   return `ws-lab:done:${lesson}`;
 }
 
-export function isDone(lesson: string): boolean {
+function isDone(lesson: string): boolean {
   try {
     return localStorage.getItem(key(lesson)) === "1";
   } catch {
@@ -27,7 +27,7 @@ export function markDone(lesson: string): void {
 }
 
 /** Shows a check mark next to every finished lesson in the lesson list. */
-export function renderProgressMarks(): void {
+function renderProgressMarks(): void {
   for (const link of document.querySelectorAll<HTMLElement>("[data-lesson-link]")) {
     const lesson = link.dataset.lessonLink!;
     const done = isDone(lesson) || link.dataset.doneNow === "1";

@@ -13,7 +13,7 @@ function storedTheme(): Theme | null {
   }
 }
 
-export function currentTheme(): Theme {
+function currentTheme(): Theme {
   return document.documentElement.dataset.theme === "dark" ? "dark" : "light";
 }
 

@@ -32,7 +32,7 @@ const encoder = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
 
 /** Splits `bytes` into `count` runs of nearly equal length (any byte boundary, even inside a character). */
-export function splitBytes(bytes: Uint8Array, count: number): Uint8Array[] {
+function splitBytes(bytes: Uint8Array, count: number): Uint8Array[] {
   const parts: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
     parts.push(bytes.subarray(Math.floor((i * bytes.length) / count), Math.floor(((i + 1) * bytes.length) / count)));
@@ -139,7 +139,8 @@ export class CoreClient implements Transport {
       return;
     }
     this.protocol = check.protocol;
-    this.connection = new Connection("client", { randomBytes: this.target.randomBytes });
+    // The terminal shows every frame's bytes as they arrived.
+    this.connection = new Connection("client", { randomBytes: this.target.randomBytes, frameEvents: "withBytes" });
     this.handshake = null;
     this.emit({ type: "open", protocol: check.protocol });
     // 4.1: bytes after the response head are already frames from the server.
@@ -213,7 +214,8 @@ export class CoreClient implements Transport {
   private report(event: ConnectionEvent): void {
     switch (event.type) {
       case "frame":
-        this.emit({ type: "wire", direction: "in", bytes: event.bytes });
+        // Always there: the connection keeps them (frameEvents: "withBytes").
+        this.emit({ type: "wire", direction: "in", bytes: event.bytes! });
         break;
       case "text":
         this.emit({ type: "message", payload: { kind: "text", text: event.data } });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { encodeFrame, frameSegments } from "../../protocol/index.ts";
-import { asHttpHead, asciiChar, bits, hexByte, hexPreview, lengthEncoding, repeatToLength, toLf } from "./format.ts";
+import { asHttpHead, asciiChar, bits, hexByte, hexPair, hexPreview, lengthEncoding, repeatToLength, toLf } from "./format.ts";
 
 describe("display helpers", () => {
   test("a long payload is previewed with a count of the hidden bytes", () => {
@@ -12,6 +12,7 @@ describe("display helpers", () => {
     expect(bits(0x81)).toBe("10000001");
     expect(bits(0x05)).toBe("00000101");
     expect(hexByte(0x0a)).toBe("0x0a");
+    expect(hexPair(0x0a)).toBe("0a");
   });
 
   test("a payload repeated to a length is cut exactly there", () => {

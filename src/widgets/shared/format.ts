@@ -13,9 +13,14 @@ export function bits(byte: number): string {
   return byte.toString(2).padStart(8, "0");
 }
 
+/** `byte` as `4d`. */
+export function hexPair(byte: number): string {
+  return byte.toString(16).padStart(2, "0");
+}
+
 /** `byte` as `0x4d`. */
 export function hexByte(byte: number): string {
-  return `0x${byte.toString(16).padStart(2, "0")}`;
+  return `0x${hexPair(byte)}`;
 }
 
 /** `base` repeated (and cut) to exactly `length` bytes; zero bytes if `base` is empty. */
