@@ -126,7 +126,7 @@ export class MessageReader implements HeaderRules {
     let data = frame.payload;
     if (this.fragments !== null) {
       this.fragments.push(frame.payload);
-      data = join(this.fragments);
+      data = joinBytes(this.fragments);
       this.fragments = null;
     }
     if (!this.fragmentsText) return { type: "binary", data };
@@ -136,7 +136,8 @@ export class MessageReader implements HeaderRules {
   }
 }
 
-function join(parts: Uint8Array[]): Uint8Array {
+/** The bytes of `parts`, one after another, in a new array. */
+export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;
   const joined = new Uint8Array(length);

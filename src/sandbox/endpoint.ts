@@ -9,6 +9,7 @@ import {
   findHeadEnd,
   HandshakeError,
   httpErrorFor,
+  joinBytes,
   Opcode,
   type ClientRequestCheck,
   type ConnectionEvent,
@@ -76,13 +77,6 @@ function pathOf(target: string): string {
 
 function isSandboxPath(path: string): path is SandboxPath {
   return (SANDBOX_ENDPOINTS as readonly string[]).includes(path);
-}
-
-function concat(first: Uint8Array, second: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(first.length + second.length);
-  joined.set(first);
-  joined.set(second, first.length);
-  return joined;
 }
 
 // What output() and events() return when there is nothing: an open connection holds no arrays of
@@ -217,7 +211,7 @@ export class SandboxEndpoint {
 
   private receiveHead(bytes: Uint8Array): Promise<void> | undefined {
     const before = this.head;
-    const buffered = before === null ? bytes : concat(before, bytes);
+    const buffered = before === null ? bytes : joinBytes([before, bytes]);
     const maxHeadSize = this.options.maxHeadSize ?? DEFAULT_MAX_HEAD_SIZE;
     // The blank line may straddle the chunks: look again from just before the new bytes.
     const end = findHeadEnd(buffered, before === null ? 0 : Math.max(0, before.length - 3));
