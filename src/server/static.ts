@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import sirv from "sirv";
+import { locales } from "../i18n/index.ts";
 import { contentSecurityPolicy } from "./csp.ts";
 import { precompress } from "./precompress.ts";
 
@@ -18,12 +19,22 @@ export function securityHeaders(csp: string): Record<string, string> {
   };
 }
 
-function readNotFoundPage(root: string): Buffer {
+function readPage(path: string): Buffer | undefined {
   try {
-    return readFileSync(join(root, "404.html"));
+    return readFileSync(path);
   } catch {
-    return Buffer.from("<!DOCTYPE html><title>404</title><h1>404 Not Found</h1>\n");
+    return undefined;
   }
+}
+
+/**
+ * The page for a missing path: under `/en/` or `/ru/` that language's `404.html`, so the reader
+ * stays in the site's chrome and language; anywhere else the root `404.html`, which speaks both.
+ */
+function notFoundPages(root: string): (url: string) => Buffer {
+  const fallback = readPage(join(root, "404.html")) ?? Buffer.from("<!DOCTYPE html><title>404</title><h1>404 Not Found</h1>\n");
+  const byLang = new Map<string, Buffer>(locales.map((lang) => [lang, readPage(join(root, lang, "404.html")) ?? fallback]));
+  return (url) => byLang.get(/^\/([^/?#]+)\//.exec(url)?.[1] ?? "") ?? fallback;
 }
 
 /** The site handler, the headers it sends, and when the compressed variants are being served. */
@@ -37,13 +48,13 @@ export interface SiteHandler {
 /**
  * Serves the built site from `root` with sirv: precompressed brotli/gzip variants, ETags, a year of
  * immutable caching for Astro's content-hashed `/_astro/` assets and revalidation for everything
- * else, `404.html` with status 404, and only GET and HEAD. sirv looks files up in a list made when
+ * else, a 404 page (see `notFoundPages`) with status 404, and only GET and HEAD. sirv looks files up in a list made when
  * it is created, so no request path can reach outside `root`.
  */
 export async function createSiteHandler(rootDir: string): Promise<SiteHandler> {
   const root = resolve(rootDir);
   const headers = securityHeaders(await contentSecurityPolicy(root));
-  const notFound = readNotFoundPage(root);
+  const notFoundFor = notFoundPages(root);
 
   const createServe = () =>
     sirv(root, {
@@ -55,6 +66,7 @@ export async function createSiteHandler(rootDir: string): Promise<SiteHandler> {
         res.setHeader("Cache-Control", pathname.startsWith("/_astro/") ? "public, max-age=31536000, immutable" : "no-cache");
       },
       onNoMatch(req, res) {
+        const notFound = notFoundFor(req.url ?? "/");
         res.writeHead(404, { "Content-Type": "text/html; charset=utf-8", "Content-Length": notFound.length, "Cache-Control": "no-cache" });
         res.end(req.method === "HEAD" ? undefined : notFound);
       },

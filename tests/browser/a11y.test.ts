@@ -63,9 +63,11 @@ describe.each(["en", "ru"])("accessibility of the %s site chrome (axe, both them
   });
 });
 
-test("the 404 page has no violations", async () => {
+test("the 404 pages, bilingual and Russian, have no violations", async () => {
   const { page } = await browser.newPage({ bypassCSP: true });
-  await page.goto(`${base}/nowhere/`);
-  await page.addScriptTag({ path: axePath });
-  expect([...(await violationsIn(page, "light")), ...(await violationsIn(page, "dark"))]).toEqual([]);
+  for (const path of ["/nowhere/", "/ru/does-not-exist/"]) {
+    await page.goto(`${base}${path}`);
+    await page.addScriptTag({ path: axePath });
+    expect([...(await violationsIn(page, "light")), ...(await violationsIn(page, "dark"))], path).toEqual([]);
+  }
 });

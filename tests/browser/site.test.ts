@@ -70,7 +70,9 @@ describe("the built site", () => {
 
       if (lang) {
         const twin = await page.getAttribute('[data-testid="lang-switch"]', "href");
-        const expected = path.replace(/^\/(en|ru)\//, `/${lang === "en" ? "ru" : "en"}/`);
+        const other = lang === "en" ? "ru" : "en";
+        // A not-found page has no twin: its switch goes to the other language's home.
+        const expected = path === `/${lang}/404.html` ? `/${other}/` : path.replace(/^\/(en|ru)\//, `/${other}/`);
         if (twin !== expected) problems.push(`${path}: language switch goes to ${twin}, expected ${expected}`);
       }
     }
@@ -96,16 +98,35 @@ describe("the built site", () => {
     }
   });
 
-  test("an unknown address answers 404 with the not-found page in both languages", async () => {
+  test("an unknown address outside /en/ and /ru/ answers 404 with the not-found page in both languages", async () => {
     const { page } = await browser.newPage();
-    for (const path of ["/no-such-page/", "/ru/no-such-lesson/"]) {
-      const response = await page.goto(base + path);
-      expect(response?.status()).toBe(404);
-      await expect(page.locator('[data-not-found] [lang="en"] h1').textContent()).resolves.toMatch(/not found/i);
-      await expect(page.locator('[data-not-found] [lang="ru"] h1').textContent()).resolves.toMatch(/не найдена/i);
-    }
-    expect(await page.locator("html").getAttribute("lang")).toBe("ru");
+    const response = await page.goto(base + "/no-such-page/");
+    expect(response?.status()).toBe(404);
+    await expect(page.locator('[data-not-found] [lang="en"] h1').textContent()).resolves.toMatch(/not found/i);
+    await expect(page.locator('[data-not-found] [lang="ru"] h1').textContent()).resolves.toMatch(/не найдена/i);
   });
+
+  for (const [lang, other, heading] of [
+    ["ru", "en", /страница не найдена/i],
+    ["en", "ru", /page not found/i],
+  ] as const) {
+    test(`an unknown address under /${lang}/ answers 404 with that language's not-found page inside the site header and sidebar`, async () => {
+      const { page } = await browser.newPage();
+      const response = await page.goto(`${base}/${lang}/does-not-exist/`);
+      expect(response?.status()).toBe(404);
+      expect(await page.locator("html").getAttribute("lang")).toBe(lang);
+      await expect(page.locator("main#content h1").textContent()).resolves.toMatch(heading);
+      // The chrome of every other page: header with search, language switch and theme toggle, the lesson list.
+      expect(await page.locator('.site-header [data-testid="search"] input').count()).toBe(1);
+      expect(await page.locator(".site-header [data-theme-toggle]").count()).toBe(1);
+      expect(await page.locator('.site-header [data-testid="lang-switch"]').getAttribute("href")).toBe(`/${other}/`);
+      expect(await page.locator("#sidebar [data-lesson-link]").count()).toBeGreaterThan(0);
+      expect(await page.locator(`main#content a[href="/${lang}/"]`).count()).toBe(1);
+      expect(await page.locator(`main#content a[href="/${lang}/playground/"]`).count()).toBe(1);
+      expect(await page.locator('meta[name="robots"]').getAttribute("content")).toBe("noindex");
+      expect(await page.locator("[data-pagefind-body]").count()).toBe(0);
+    });
+  }
 
   test("the root page sends a Russian browser to /ru/ and any other to /en/", async () => {
     for (const [locale, expected] of [

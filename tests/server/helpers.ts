@@ -14,7 +14,8 @@ export const RFC_KEY = "dGhlIHNhbXBsZSBub25jZQ==";
 
 /**
  * A tiny built site in a temporary directory (the tests run before `npm run build`): a page with
- * an inline script, a hashed asset, a 404 page, and a file next to the root that must stay unreachable.
+ * an inline script, a hashed asset, a bilingual 404 page and one per language, and a file next to the
+ * root that must stay unreachable.
  */
 export function fixtureSite(): string {
   const base = mkdtempSync(join(tmpdir(), "ws-lab-site-"));
@@ -28,6 +29,9 @@ export function fixtureSite(): string {
   );
   writeFileSync(join(root, "en", "index.html"), `<!DOCTYPE html><title>en</title>${"<p>lesson text</p>\n".repeat(200)}`);
   writeFileSync(join(root, "404.html"), "<!DOCTYPE html><title>Not found</title><h1>This page is not here</h1>\n");
+  mkdirSync(join(root, "ru"));
+  writeFileSync(join(root, "en", "404.html"), `<!DOCTYPE html><html lang="en"><title>Page not found</title><h1>English 404</h1>\n`);
+  writeFileSync(join(root, "ru", "404.html"), `<!DOCTYPE html><html lang="ru"><title>Страница не найдена</title><h1>Русская 404</h1>\n`);
   writeFileSync(join(root, "_astro", "app.Ab12Cd34.js"), `export const lessons = ${JSON.stringify(Array.from({ length: 200 }, (_, i) => `lesson ${i}`))};\n`);
   afterAll(() => rmSync(base, { recursive: true, force: true }));
   return root;

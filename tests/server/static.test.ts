@@ -59,11 +59,28 @@ describe("the built site", () => {
     expect(text.endsWith("\r\n\r\n")).toBe(true);
   });
 
-  test("a missing page gets the site's 404 page with status 404", async () => {
-    const response = await fetch(`${base}/en/no-such-lesson/`);
-    expect(response.status).toBe(404);
-    expect(await response.text()).toContain("This page is not here");
+  test("a missing page outside /en/ and /ru/ gets the bilingual 404 page with status 404", async () => {
+    for (const path of ["/no-such-page/", "/enx/nope", "/de/nope/"]) {
+      const response = await fetch(`${base}${path}`);
+      expect(response.status).toBe(404);
+      expect(await response.text()).toContain("This page is not here");
+    }
   });
+
+  for (const [lang, heading] of [["ru", "Русская 404"], ["en", "English 404"]] as const) {
+    test(`a missing page under /${lang}/ gets /${lang}/404.html with status 404 and the page headers`, async () => {
+      for (const path of [`/${lang}/nope`, `/${lang}/no-such-lesson/`, `/${lang}/a/b/c?x=1`]) {
+        const response = await fetch(`${base}${path}`);
+        expect(response.status).toBe(404);
+        expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+        expect(response.headers.get("cache-control")).toBe("no-cache");
+        expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
+        const body = await response.text();
+        expect(body).toContain(heading);
+        expect(Number(response.headers.get("content-length"))).toBe(Buffer.byteLength(body));
+      }
+    });
+  }
 
   test("a POST to the site is 405 with Allow: GET, HEAD", async () => {
     const response = await fetch(`${base}/en/`, { method: "POST", body: "x" });

@@ -42,6 +42,8 @@ export const site = {
   "notFound.title": "Page not found",
   "notFound.body": "There is no page at this address. It may have moved, or the link may be mistyped.",
   "notFound.home": "Go to the lessons",
+  "notFound.playground": "Open the playground",
+  "notFound.search": "Looking for a topic? The search at the top of the page finds it in every lesson.",
   "root.title": "ws-lab: choose a language",
   "root.choose": "Choose a language",
   "lesson.rfc": "RFC 6455 sections",

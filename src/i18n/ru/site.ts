@@ -49,6 +49,8 @@ export const site = {
   "notFound.title": "Страница не найдена",
   "notFound.body": "По этому адресу ничего нет. Возможно, страница переехала или в ссылке опечатка.",
   "notFound.home": "К урокам",
+  "notFound.playground": "Открыть песочницу",
+  "notFound.search": "Ищете тему? Поиск вверху страницы найдёт её в любом уроке.",
   "root.title": "ws-lab: выберите язык",
   "root.choose": "Выберите язык",
   "lesson.rfc": "Разделы RFC 6455",
