@@ -16,6 +16,25 @@ function server(options = {}) {
   return new Connection("server", options);
 }
 
+/**
+ * Feeds `wire` cut at `cuts` to a server that echoes every message and answers pings itself (no
+ * auto-pong, so every answer keeps its place in the order); returns the frames it sent.
+ */
+function echoInPieces(wire: Uint8Array, cuts: number[]) {
+  const conn = server({ autoPong: false });
+  const out: Uint8Array[] = [];
+  for (const chunk of splitAt(wire, cuts)) {
+    conn.receiveData(chunk);
+    for (const event of conn.eventsReceived()) {
+      if (event.type === "text") conn.sendText(event.data);
+      if (event.type === "binary") conn.sendBinary(event.data);
+      if (event.type === "ping") conn.pong(event.payload);
+    }
+    out.push(...conn.dataToSend());
+  }
+  return { conn, frames: decodeStream(join(...out), { role: "client" }).frames };
+}
+
 const kinds = (events: readonly ConnectionEvent<boolean>[]) => events.map((event) => event.type);
 /** What the connection put on the wire, decoded as its peer would. */
 const sent = (conn: Connection, peer: "client" | "server") => decodeStream(join(...conn.dataToSend()), { role: peer }).frames;
@@ -108,19 +127,7 @@ describe("a server fails the connection with the right close code", () => {
     fc.assert(
       fc.property(fc.array(message, { maxLength: 8 }), violation, fc.array(message, { maxLength: 3 }), fc.array(fc.nat(400), { maxLength: 6 }), (before, bad, after, cuts) => {
         const wire = join(...before.map((init) => fromClient(init)), bad.wire, ...after.map((init) => fromClient(init)));
-        // The application answers pings itself, so every answer keeps its place in the order.
-        const conn = server({ autoPong: false });
-        const out: Uint8Array[] = [];
-        for (const chunk of splitAt(wire, cuts)) {
-          conn.receiveData(chunk);
-          for (const event of conn.eventsReceived()) {
-            if (event.type === "text") conn.sendText(event.data);
-            if (event.type === "binary") conn.sendBinary(event.data);
-            if (event.type === "ping") conn.pong(event.payload);
-          }
-          out.push(...conn.dataToSend());
-        }
-        const frames = decodeStream(join(...out), { role: "client" }).frames;
+        const { conn, frames } = echoInPieces(wire, cuts);
         const answers = before.map((init) => (init.opcode === 9 ? 10 : init.opcode));
         // 7.1.7: nothing after the violation is read, so nothing after it is answered.
         expect(frames.map((frame) => frame.opcode)).toEqual([...answers, 8]);
@@ -355,19 +362,7 @@ describe("the closing handshake", () => {
     fc.assert(
       fc.property(fc.array(message, { maxLength: 8 }), fc.array(fc.nat(400), { maxLength: 6 }), (messages, cuts) => {
         const wire = join(...messages.map((init) => fromClient(init)), fromClient({ opcode: 8, payload: hex("0f a0") }));
-        // The application answers pings itself, so every answer keeps its place in the order.
-        const conn = server({ autoPong: false });
-        const out: Uint8Array[] = [];
-        for (const chunk of splitAt(wire, cuts)) {
-          conn.receiveData(chunk);
-          for (const event of conn.eventsReceived()) {
-            if (event.type === "text") conn.sendText(event.data);
-            if (event.type === "binary") conn.sendBinary(event.data);
-            if (event.type === "ping") conn.pong(event.payload);
-          }
-          out.push(...conn.dataToSend());
-        }
-        const frames = decodeStream(join(...out), { role: "client" }).frames;
+        const { conn, frames } = echoInPieces(wire, cuts);
         const answers = messages.map((init) => (init.opcode === 9 ? 10 : init.opcode));
         expect(frames.map((frame) => frame.opcode)).toEqual([...answers, 8]);
         expect(frames.at(-1)).toMatchObject({ closeCode: 4000 });
