@@ -13,11 +13,16 @@ import {
   computeAcceptWith,
   findHeadEnd,
   generateKey,
+  httpErrorFor,
   keyProblem,
+  MAX_REFUSAL_BODY,
   parseExtensions,
   parseProtocols,
   parseRequestHead,
+  parseResponseHead,
+  readRefusal,
 } from "./handshake.ts";
+import { HandshakeError } from "./errors.ts";
 import { utf8 } from "./test-helpers.ts";
 
 const rfcKey = "dGhlIHNhbXBsZSBub25jZQ==";
@@ -212,5 +217,57 @@ describe("heads", () => {
     const head = parseRequestHead("GET / HTTP/1.1\r\nSec-WebSocket-Protocol: a\r\nsec-websocket-protocol: b\r\n\r\n");
     expect(head.headers.get("sec-websocket-protocol")).toBe("a, b");
     expect(head.rawHeaders).toHaveLength(2);
+  });
+});
+
+describe("reading why a server refused the upgrade", () => {
+  /** The head and the body bytes of a whole HTTP response. */
+  const split = (response: string) => {
+    const bytes = utf8(response);
+    const end = findHeadEnd(bytes);
+    return { head: parseResponseHead(bytes.subarray(0, end)), body: bytes.subarray(end) };
+  };
+
+  test("a 403 from httpErrorFor gives back its stable code and first line", () => {
+    const { head, body } = split(httpErrorFor(new HandshakeError("origin-forbidden", 403, "10.2", "origin http://evil is not allowed")));
+    expect(readRefusal(head, body, false)).toEqual({ code: "origin-forbidden", line: "origin-forbidden: origin http://evil is not allowed" });
+  });
+
+  test("the reason is read from any cut of the body once its line has ended", () => {
+    const { head, body } = split(buildHttpError(404, "not-found: no WebSocket endpoint at /nope"));
+    for (let cut = 0; cut < body.length; cut++) {
+      const partial = body.subarray(0, cut);
+      const complete = partial.includes(10);
+      expect(readRefusal(head, partial, false)).toEqual(complete ? { code: "not-found", line: "not-found: no WebSocket endpoint at /nope" } : null);
+    }
+  });
+
+  test("the end of the stream settles a body that never ended its line", () => {
+    const head = parseResponseHead("HTTP/1.1 400 Bad Request\r\n\r\n");
+    expect(readRefusal(head, utf8("key-missing: no key"), false)).toBeNull();
+    expect(readRefusal(head, utf8("key-missing: no key"), true)).toEqual({ code: "key-missing", line: "key-missing: no key" });
+    expect(readRefusal(head, new Uint8Array(0), true)).toEqual({ code: null, line: "" });
+  });
+
+  test("Content-Length bounds the body and MAX_REFUSAL_BODY bounds a body without one", () => {
+    const short = parseResponseHead("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\n");
+    expect(readRefusal(short, utf8("busy, and more"), false)).toEqual({ code: null, line: "busy" });
+    const open = parseResponseHead("HTTP/1.1 500 Internal Server Error\r\n\r\n");
+    expect(readRefusal(open, utf8("x".repeat(MAX_REFUSAL_BODY - 1)), false)).toBeNull();
+    expect(readRefusal(open, utf8("x".repeat(MAX_REFUSAL_BODY + 50)), false)).toEqual({ code: null, line: "x".repeat(MAX_REFUSAL_BODY) });
+  });
+
+  test("a body that does not start with a kebab-case code is kept as a raw line only", () => {
+    const head = parseResponseHead("HTTP/1.1 200 OK\r\n\r\n");
+    for (const line of ["<!DOCTYPE html>", "Not-Found: capitalised", "not found: spaced", "error.not-found: dotted", "not-found:glued"]) {
+      expect(readRefusal(head, utf8(`${line}\r\n`), false)).toEqual({ code: null, line });
+    }
+  });
+
+  test("a chunked or compressed body, or a status that has none, is not waited for", () => {
+    const heads = ["404 Not Found\r\nTransfer-Encoding: chunked", "404 Not Found\r\nContent-Encoding: gzip", "204 No Content", "304 Not Modified", "100 Continue"];
+    for (const head of heads) {
+      expect(readRefusal(parseResponseHead(`HTTP/1.1 ${head}\r\n\r\n`), new Uint8Array(0), false)).toEqual({ code: null, line: "" });
+    }
   });
 });

@@ -477,6 +477,44 @@ export function httpErrorFor(error: HandshakeError): string {
   return buildHttpError(error.status ?? 400, `${error.code}: ${error.message}`);
 }
 
+/** Most bytes of a refusal's body a client reads to find its reason. */
+export const MAX_REFUSAL_BODY = 1024;
+
+/** Why a server refused the upgrade, as far as its body says: `buildHttpError` bodies start with a stable code. */
+export interface HttpRefusal {
+  /** The kebab-case code before the first `:` (`not-found`), or null when the body does not start with one. */
+  code: string | null;
+  /** The body's first line as received (empty without a body); untrusted text. */
+  line: string;
+}
+
+const REFUSAL_CODE = /^([a-z][a-z0-9]*(?:-[a-z0-9]+)*):(?: |$)/;
+const lenientUtf8 = new TextDecoder("utf-8");
+
+/** Body bytes worth waiting for: Content-Length capped at MAX_REFUSAL_BODY, none when there is no plain body. */
+function refusalBodyLength(response: ResponseHead): number {
+  // RFC 9110 §6.4.1: 1xx, 204 and 304 responses never have a body, so there is nothing to wait for.
+  if (response.status < 200 || response.status === 204 || response.status === 304) return 0;
+  const encoding = response.headers.get("content-encoding");
+  // A chunked or compressed body would need decoding first; the status alone still explains the refusal.
+  if (response.headers.has("transfer-encoding") || (encoding !== undefined && encoding.toLowerCase() !== "identity")) return 0;
+  const length = response.headers.get("content-length");
+  return length !== undefined && /^\d+$/.test(length) ? Math.min(Number(length), MAX_REFUSAL_BODY) : MAX_REFUSAL_BODY;
+}
+
+/**
+ * Reads the reason from the body that follows a non-101 response head: null while more bytes are
+ * worth waiting for (no line end yet, fewer than Content-Length or MAX_REFUSAL_BODY, not `ended`).
+ */
+export function readRefusal(response: ResponseHead, body: Uint8Array, ended: boolean): HttpRefusal | null {
+  const wanted = refusalBodyLength(response);
+  const shown = body.subarray(0, wanted);
+  const lineEnd = shown.indexOf(10);
+  if (lineEnd === -1 && shown.length < wanted && !ended) return null;
+  const line = lenientUtf8.decode(lineEnd === -1 ? shown : shown.subarray(0, lineEnd)).replace(/\r$/, "");
+  return { code: REFUSAL_CODE.exec(line)?.[1] ?? null, line };
+}
+
 /** What the client asked for, to hold the server's response against. */
 export interface ClientHandshakeExpectation {
   key: string;

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { t, type Lang } from "../i18n/index.ts";
 import { toAnsi } from "./ansi.ts";
 import { TerminalSession } from "./session.ts";
+import { CoreClient } from "./transports/coreClient.ts";
 import { openVirtual } from "./transports/virtual.ts";
 import type { Emit, Transport, TransportState } from "./transports/transport.ts";
 import { browserMayClose } from "./transports/live.ts";
@@ -119,13 +120,19 @@ describe("a scripted session on the virtual server", () => {
     expect(lines).toEqual([t("en", "terminal.notConnected")]);
   });
 
-  test("a path the sandbox lacks is a failed handshake with the status it answered", async () => {
-    const { session, lines, settle } = console();
-    session.run("connect virtual:/chat");
-    await settle(() => session.transport?.state === "closed");
-    expect(lines).toContain("← HTTP/1.1 404 Not Found");
-    expect(lines).toContain(t("en", "terminal.handshakeStatus", { status: 404 }));
-  });
+  for (const lang of ["en", "ru"] as const) {
+    test(`a path the sandbox lacks is refused with 404, and the server's not-found reason is printed (${lang})`, async () => {
+      const { session, lines, errors, settle } = console(lang);
+      session.run("connect virtual:/nope");
+      await settle(() => session.transport?.state === "closed");
+      expect(lines).toContain("← HTTP/1.1 404 Not Found");
+      expect(errors).toEqual([
+        t(lang, "terminal.handshakeFailed", { reason: t(lang, "error.response-status") }),
+        t(lang, "terminal.handshakeStatus", { status: 404 }),
+        t(lang, "terminal.handshakeReason", { reason: t(lang, "error.not-found") }),
+      ]);
+    });
+  }
 });
 
 /** The command lines a "Try: a · b · c" hint suggests. */
@@ -205,5 +212,38 @@ describe("a session on a live server", () => {
       t("en", "terminal.unreachable", { url: "ws://127.0.0.1:9/echo" }),
       t("en", "terminal.offerVirtual"),
     ]);
+  });
+});
+
+describe("a refusal from a server that is not ours", () => {
+  /** A session whose every connection is answered by `response`, written by a server that then closes. */
+  function refusedBy(response: string) {
+    const lines: string[] = [];
+    const session = new TerminalSession({
+      lang: "en",
+      output: { line: (line) => lines.push(toAnsi(line, false)), clear: () => {} },
+      open: (_target, protocols, emit) => {
+        const client = new CoreClient("tcp", "ws://example.test/chat", { host: "example.test", path: "/chat", protocols }, emit);
+        client.attach({ write: () => void queueMicrotask(() => (client.receive(new TextEncoder().encode(response)), client.receiveEnd())), end: () => {} });
+        return client;
+      },
+    });
+    return { session, lines };
+  }
+
+  test("a body line without a code we know is printed as data, its escapes made visible", async () => {
+    const { session, lines } = refusedBy("HTTP/1.1 403 Forbidden\r\nContent-Length: 24\r\n\r\nno entry\x1b[2J for you\tok\n");
+    session.run("connect ws://example.test/chat");
+    for (let i = 0; i < 100 && session.transport?.state !== "closed"; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(lines).toContain(t("en", "terminal.handshakeStatus", { status: 403 }));
+    expect(lines).toContain(t("en", "terminal.handshakeReason", { reason: "no entry\\x1b[2J for you\\tok" }));
+    expect(lines.join("\n")).not.toContain("\x1b");
+  });
+
+  test("a refusal with an empty body prints the status and no reason", async () => {
+    const { session, lines } = refusedBy("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+    session.run("connect ws://example.test/chat");
+    for (let i = 0; i < 100 && session.transport?.state !== "closed"; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(lines.at(-1)).toBe(t("en", "terminal.handshakeStatus", { status: 502 }));
   });
 });

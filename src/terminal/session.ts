@@ -1,5 +1,5 @@
 import { hasKey, translator, type Lang, type UiKey } from "../i18n/index.ts";
-import { toHex, UsageError } from "../protocol/index.ts";
+import { toHex, UsageError, type HttpRefusal } from "../protocol/index.ts";
 import type { InspectFrame, InspectHandshake } from "../sandbox/index.ts";
 import { commandNames, commandUsage, parseCommand, type Command, type Payload, type Problem } from "./commands.ts";
 import { arrows, frameLines, type Direction, type FrameViewText } from "./frameView.ts";
@@ -169,6 +169,7 @@ export class TerminalSession {
       case "handshake-failed":
         this.print(this.t("terminal.handshakeFailed", { reason: this.errorText(event.code) }), "error");
         if (event.status !== null && event.status !== 101) this.print(this.t("terminal.handshakeStatus", { status: event.status }), "error");
+        if (event.refusal?.line) this.print(this.t("terminal.handshakeReason", { reason: this.refusalText(event.refusal) }), "error");
         this.options.onPromptChange?.();
         return;
       case "unreachable":
@@ -315,6 +316,13 @@ export class TerminalSession {
 
   private arrow(direction: Direction): Span {
     return { text: `${arrows[direction]} `, tone: direction };
+  }
+
+  /** Our own words for a code we know; otherwise the server's line, which is data from the wire. */
+  private refusalText(refusal: HttpRefusal): string {
+    const key = `error.${refusal.code}`;
+    if (refusal.code !== null && hasKey(key)) return this.t(key);
+    return visible(refusal.line, { maxBytes: PAYLOAD_SHOWN_BYTES, cut: (count) => this.t("terminal.cut", { count }) });
   }
 
   private errorText(code: string): string {

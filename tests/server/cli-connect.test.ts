@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
+import { t } from "../../src/i18n/index.ts";
 import { startTestServer, type TestServer } from "./helpers.ts";
 
 const bin = fileURLToPath(new URL("../../bin/ws-lab.mjs", import.meta.url));
@@ -69,6 +70,14 @@ describe("ws-lab connect", () => {
     const result = await connect(["ws://127.0.0.1:1/echo"], "send hello\n");
     expect(result.status).toBe(1);
     expect(result.stdout).toContain("Cannot reach ws://127.0.0.1:1/echo");
+  });
+
+  test("a path the server does not serve is refused with 404, and the body's not-found reason is printed", async () => {
+    const result = await connect([`ws://${server.host}/nope`], "send hello\n");
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain("← HTTP/1.1 404 Not Found");
+    expect(result.stdout).toContain("The server answered 404 instead of 101 Switching Protocols.");
+    expect(result.stdout).toContain(`The server gave this reason: ${t("en", "error.not-found")}`);
   });
 
   test("a line it cannot parse says what is wrong and the session goes on", async () => {

@@ -79,6 +79,7 @@ export const terminal = {
   "terminal.liveHint": "The browser hides its frames; connect /inspect to see what the server received.",
   "terminal.handshakeFailed": "Opening handshake failed: {{reason}}",
   "terminal.handshakeStatus": "The server answered {{status}} instead of 101 Switching Protocols.",
+  "terminal.handshakeReason": "The server gave this reason: {{reason}}",
   "terminal.unreachable": "Cannot reach {{url}}: no WebSocket server answered",
   "terminal.offerVirtual": "Type connect (with no URL) to use the virtual server in this page instead.",
   "terminal.notConnected": "Not connected. Type connect first.",

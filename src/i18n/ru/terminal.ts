@@ -86,6 +86,7 @@ export const terminal = {
   "terminal.liveHint": "Браузер скрывает свои фреймы; connect /inspect покажет, что получил сервер.",
   "terminal.handshakeFailed": "Открывающее рукопожатие не удалось: {{reason}}",
   "terminal.handshakeStatus": "Сервер ответил {{status}} вместо 101 Switching Protocols.",
+  "terminal.handshakeReason": "Причина, которую назвал сервер: {{reason}}",
   "terminal.unreachable": "Не удалось подключиться к {{url}}: WebSocket-сервер не ответил",
   "terminal.offerVirtual": "Введите connect (без URL), чтобы взять виртуальный сервер на этой странице.",
   "terminal.notConnected": "Нет соединения. Сначала введите connect.",

@@ -6,8 +6,11 @@ import {
   generateKey,
   InvalidStateError,
   Opcode,
+  readRefusal,
   type ConnectionEvent,
   type RandomBytes,
+  type HttpRefusal,
+  type ResponseHead,
 } from "../../protocol/index.ts";
 import type { Payload } from "../commands.ts";
 import type { Emit, Limitation, Transport, TransportKind, TransportState } from "./transport.ts";
@@ -30,6 +33,13 @@ export interface ClientTarget {
 
 const encoder = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}
 
 /** Splits `bytes` into `count` runs of nearly equal length (any byte boundary, even inside a character). */
 function splitBytes(bytes: Uint8Array, count: number): Uint8Array[] {
@@ -57,6 +67,8 @@ export class CoreClient implements Transport {
   private connection: Connection | null = null;
   private head: Uint8Array = new Uint8Array(0);
   private handshake: Promise<void> | null = null;
+  /** A non-101 answer whose body is still arriving: the reason is in its first line. */
+  private refusal: { response: ResponseHead; code: string; body: Uint8Array } | null = null;
   /** Our side of the stream is closed. */
   private ended = false;
   private endReceived = false;
@@ -97,14 +109,17 @@ export class CoreClient implements Transport {
       return;
     }
     if (this.failed) return;
+    if (this.refusal) {
+      this.refusal.body = concat(this.refusal.body, bytes);
+      this.settleRefusal(false);
+      return;
+    }
     // Bytes that arrive while the response is checked (asynchronously) wait their turn.
     if (this.handshake) {
       this.handshake = this.handshake.then(() => this.receive(bytes));
       return;
     }
-    const head = new Uint8Array(this.head.length + bytes.length);
-    head.set(this.head);
-    head.set(bytes, this.head.length);
+    const head = concat(this.head, bytes);
     this.head = head;
     const end = findHeadEnd(head);
     if (end === -1) return;
@@ -119,9 +134,10 @@ export class CoreClient implements Transport {
       if (this.connection) {
         this.connection.receiveEof();
         this.flush();
+      } else if (this.refusal) {
+        this.settleRefusal(true);
       } else if (!this.failed) {
-        this.failed = true;
-        this.emit({ type: "handshake-failed", code: "response-malformed", status: null });
+        this.fail("response-malformed", null, null);
       }
     };
     if (this.handshake) this.handshake = this.handshake.then(finish);
@@ -132,10 +148,15 @@ export class CoreClient implements Transport {
     this.emit({ type: "response", text: latin1.decode(head) });
     const check = await checkServerResponse(head, { key: this.key, protocols: this.target.protocols });
     if (!check.ok) {
-      this.failed = true;
       this.handshake = null;
-      this.emit({ type: "handshake-failed", code: check.error!.code, status: check.response?.status ?? null });
-      this.link?.end();
+      const response = check.response;
+      if (response && response.status !== 101) {
+        // The server refused the upgrade: its body may say why (buildHttpError writes `code: message`).
+        this.refusal = { response, code: check.error!.code, body: rest.slice() };
+        this.settleRefusal(false);
+        return;
+      }
+      this.fail(check.error!.code, response?.status ?? null, null);
       return;
     }
     this.protocol = check.protocol;
@@ -145,6 +166,21 @@ export class CoreClient implements Transport {
     this.emit({ type: "open", protocol: check.protocol });
     // 4.1: bytes after the response head are already frames from the server.
     if (rest.length > 0) this.receive(rest.slice());
+  }
+
+  /** Reports the refusal once its reason has arrived (or the stream ended without one). */
+  private settleRefusal(ended: boolean): void {
+    const { response, code, body } = this.refusal!;
+    const refusal = readRefusal(response, body, ended);
+    if (refusal === null) return;
+    this.refusal = null;
+    this.fail(code, response.status, refusal);
+  }
+
+  private fail(code: string, status: number | null, refusal: HttpRefusal | null): void {
+    this.failed = true;
+    this.emit({ type: "handshake-failed", code, status, refusal });
+    this.link?.end();
   }
 
   limitation(): Limitation | null {
@@ -184,6 +220,7 @@ export class CoreClient implements Transport {
 
   abort(): void {
     this.failed = true;
+    this.refusal = null;
     this.ended = true;
     this.link?.end();
   }

@@ -1,4 +1,4 @@
-import type { FrameErrorCode } from "../../protocol/index.ts";
+import type { FrameErrorCode, HttpRefusal } from "../../protocol/index.ts";
 import type { InspectMessage } from "../../sandbox/index.ts";
 import type { Payload } from "../commands.ts";
 import type { Direction } from "../frameView.ts";
@@ -15,8 +15,11 @@ export type TransportEvent =
   /** The HTTP response head exactly as received. */
   | { type: "response"; text: string }
   | { type: "open"; protocol: string | null }
-  /** The server's answer failed a §4.1 check (`code` from the core), or was not a 101 (`status`). */
-  | { type: "handshake-failed"; code: string; status: number | null }
+  /**
+   * The server's answer failed a §4.1 check (`code` from the core), or was not a 101 (`status`);
+   * then `refusal` holds what its body said (virtual and tcp only: a browser hides refusals).
+   */
+  | { type: "handshake-failed"; code: string; status: number | null; refusal: HttpRefusal | null }
   /** Nothing answered: a refused connection, or a browser WebSocket that failed before opening. */
   | { type: "unreachable"; detail: string | null }
   /** Bytes of frames on the wire, in either direction. */

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { encodeFrame, Opcode, parseHex, toHex } from "../../protocol/index.ts";
 import { parseInspectMessage } from "../../sandbox/index.ts";
+import { CoreClient } from "./coreClient.ts";
 import { openVirtual, VIRTUAL_MAX_PAYLOAD } from "./virtual.ts";
 import type { TransportEvent } from "./transport.ts";
 
@@ -123,7 +124,56 @@ describe("the virtual transport", () => {
 
   test("a path the sandbox does not serve fails the handshake with the 404 it got", async () => {
     const { client, events } = await connected("/nowhere");
-    expect(events.find((e) => e.type === "handshake-failed")).toEqual({ type: "handshake-failed", code: "response-status", status: 404 });
+    expect(events.find((e) => e.type === "handshake-failed")).toEqual({
+      type: "handshake-failed",
+      code: "response-status",
+      status: 404,
+      refusal: { code: "not-found", line: "not-found: no WebSocket endpoint at /nowhere; try /echo or /inspect" },
+    });
     expect(client.state).toBe("closed");
+  });
+});
+
+describe("a refusal read by the core client", () => {
+  /** A client whose link records what it wrote and whether it ended our side. */
+  function client() {
+    const events: TransportEvent[] = [];
+    const link = { ended: false, write: () => {}, end: () => void (link.ended = true) };
+    const core = new CoreClient("tcp", "ws://example.test/chat", { host: "example.test", path: "/chat", protocols: [] }, (e) => events.push(e));
+    core.attach(link);
+    return { core, events, link };
+  }
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const failed = (events: TransportEvent[]) => events.filter((e) => e.type === "handshake-failed");
+
+  test("the reason is awaited after the head and read once its line has ended, however it is cut", async () => {
+    const { core, events, link } = client();
+    core.receive(bytes("HTTP/1.1 403 Forbidden\r\nContent-Length: 27\r\n\r\norigin-for"));
+    await until(events, (e) => e.some((x) => x.type === "response"));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(failed(events)).toEqual([]);
+    expect(link.ended).toBe(false);
+    core.receive(bytes("bidden: no\n"));
+    await until(events, (e) => e.some((x) => x.type === "handshake-failed"));
+    expect(failed(events)).toEqual([
+      { type: "handshake-failed", code: "response-status", status: 403, refusal: { code: "origin-forbidden", line: "origin-forbidden: no" } },
+    ]);
+    expect(link.ended).toBe(true);
+    expect(core.state).toBe("closed");
+  });
+
+  test("a server that closes before its reason line ends is reported with what it sent", async () => {
+    const { core, events } = client();
+    core.receive(bytes("HTTP/1.1 500 Internal Server Error\r\n\r\nbroken"));
+    core.receiveEnd();
+    await until(events, (e) => e.some((x) => x.type === "handshake-failed"));
+    expect(failed(events)).toEqual([{ type: "handshake-failed", code: "response-status", status: 500, refusal: { code: null, line: "broken" } }]);
+  });
+
+  test("a 101 that fails a check is reported at once, with no refusal to read", async () => {
+    const { core, events } = client();
+    core.receive(bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"));
+    await until(events, (e) => e.some((x) => x.type === "handshake-failed"));
+    expect(failed(events)).toEqual([{ type: "handshake-failed", code: "accept-missing", status: 101, refusal: null }]);
   });
 });
