@@ -47,6 +47,15 @@ export type ConnectionEvent<TextAsBytes extends boolean = false> =
   | { type: "error"; error: WebSocketError }
   | { type: "closed"; code: number; reason: string; wasClean: boolean };
 
+/**
+ * A part of a connection that keeps bytes between calls (the frame in progress, a message in
+ * fragments, and any extension's state such as a compression window), reporting how many, so the
+ * whole connection can say what it holds (`Connection.bytesHeld`) and a server can budget memory.
+ */
+export interface HoldsBytes {
+  readonly bytesHeld: number;
+}
+
 const CONTROL_PAYLOAD_MAX = 125;
 
 const decoder = new TextDecoder();
@@ -81,6 +90,9 @@ export class Connection<TextAsBytes extends boolean = false> {
   // Created on the first event or frame after the previous hand-out (see NOTHING).
   private events: ConnectionEvent<TextAsBytes>[] | null = null;
   private outgoing: Uint8Array[] | null = null;
+  private outgoingBytes = 0;
+  /** Everything on the receiving path that keeps bytes; an extension adds its own state here. */
+  private readonly holders: HoldsBytes[];
   private closeSent = false;
   private closeReceived = false;
   /** The payload of the Close we owe (a reply, 5.5.1, or a failure, 7.1.7), until `dataToSend` sends it. */
@@ -100,6 +112,7 @@ export class Connection<TextAsBytes extends boolean = false> {
       maxFrameSize: options.maxFrameSize,
       retainBytes: this.frameEvents === "withBytes",
     });
+    this.holders = [this.parser, this.reader];
     this.randomBytes = options.randomBytes ?? defaultRandomBytes;
     this.autoPong = options.autoPong ?? true;
     this.textAsBytes = options.textAsBytes ?? false;
@@ -116,9 +129,38 @@ export class Connection<TextAsBytes extends boolean = false> {
     return !this.closeSent && this.state !== "closed";
   }
 
-  /** The field an incomplete incoming frame is waiting for, or null between frames. */
+  /** The field an incomplete incoming frame is waiting for, or null between frames and once nothing more is read. */
   get waitingFor(): FrameField | null {
-    return this.parser.waitingFor;
+    return this.finished ? null : this.parser.waitingFor;
+  }
+
+  /**
+   * Bytes this connection keeps between calls: a frame in progress, a message in fragments (the
+   * capacity of its buffer), whatever an extension keeps, and bytes queued but not yet taken by
+   * `dataToSend`. It is bounded by `maxPayload` plus what the application queues.
+   */
+  get bytesHeld(): number {
+    let held = this.outgoingBytes;
+    for (const holder of this.holders) held += holder.bytesHeld;
+    return held;
+  }
+
+  /** Frames whose header was read so far, control frames and fragments included (for a rate limit). */
+  get framesReceived(): number {
+    return this.reader.framesRead;
+  }
+
+  /**
+   * How many more frames may be read: the header of one more fails the connection with
+   * `rate-limit-exceeded` (1008), before its payload is read. Unlimited by default; a server sets it
+   * from its clock before each chunk, so the limit holds per frame however the bytes were cut.
+   */
+  get frameAllowance(): number {
+    return this.reader.frameAllowance;
+  }
+
+  set frameAllowance(frames: number) {
+    this.reader.frameAllowance = frames;
   }
 
   /**
@@ -129,9 +171,12 @@ export class Connection<TextAsBytes extends boolean = false> {
   receiveData(chunk: Uint8Array): void {
     // 1.4: after the peer's Close nothing more is read; after a failure we stopped listening.
     if (this.closeReceived || this.finished) return;
-    const frames = this.parser.push(chunk);
+    const parser = this.parser;
     const reportFrames = this.frameEvents !== "none";
-    for (const frame of frames) {
+    parser.feed(chunk);
+    // One frame at a time: each is handled (its fragment checked, a message completed) before the
+    // next header is read, so a limit stops the input at the very frame that crosses it.
+    for (let frame = parser.next(); frame !== null; frame = parser.next()) {
       if (reportFrames) this.emit({ type: "frame", frame, bytes: frame.bytes });
       let message: MessageEvent | null;
       try {
@@ -144,13 +189,13 @@ export class Connection<TextAsBytes extends boolean = false> {
       if (message) this.handle(message);
       if (this.closeReceived) return;
     }
-    if (this.parser.error) this.fail(this.parser.error);
+    if (parser.error) this.fail(parser.error);
   }
 
   /** Tells the connection the transport ended; without a closing handshake that is a 1006 closure. */
   receiveEof(): void {
     if (this.finished) return;
-    this.finished = true;
+    this.stopReading();
     // 7.1.5: no Close frame received means the close code is 1006 (abnormal closure).
     this.emit({ type: "closed", code: CloseCode.AbnormalClosure, reason: "", wasClean: false });
   }
@@ -174,6 +219,7 @@ export class Connection<TextAsBytes extends boolean = false> {
     if (this.owedClose !== null) this.sendFrame({ opcode: Opcode.Close, payload: this.owedClose });
     const data = this.outgoing ?? NOTHING;
     this.outgoing = null;
+    this.outgoingBytes = 0;
     return data;
   }
 
@@ -260,6 +306,14 @@ export class Connection<TextAsBytes extends boolean = false> {
 
   private queue(bytes: Uint8Array): void {
     (this.outgoing ??= []).push(bytes);
+    this.outgoingBytes += bytes.length;
+  }
+
+  /** Nothing more is read: the frame in progress and a message in fragments are let go. */
+  private stopReading(): void {
+    this.finished = true;
+    this.parser.stop();
+    this.reader.discard();
   }
 
   private handle(message: MessageEvent): void {
@@ -302,7 +356,7 @@ export class Connection<TextAsBytes extends boolean = false> {
    */
   private finishClosing(): void {
     if (this.finished || !this.closeReceived) return;
-    this.finished = true;
+    this.stopReading();
     this.emit({ type: "closed", code: this.peerCloseCode, reason: this.peerCloseReason, wasClean: true });
   }
 
@@ -312,7 +366,7 @@ export class Connection<TextAsBytes extends boolean = false> {
     // stable code as the reason so the peer (and the reader) can see what went wrong. It is owed like
     // a reply (see dataToSend), so messages that arrived before the violation can still be answered.
     if (!this.closeSent) this.owedClose = encodeClosePayload(error.closeCode, error.code);
-    this.finished = true;
+    this.stopReading();
     this.emit({ type: "closed", code: CloseCode.AbnormalClosure, reason: "", wasClean: false });
   }
 }

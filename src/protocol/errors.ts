@@ -36,6 +36,8 @@ export const frameErrorCodes = {
   "invalid-close-reason": 1007,
   "message-too-big": 1009,
   "frame-too-big": 1009,
+  "too-many-fragments": 1009,
+  "rate-limit-exceeded": 1008,
 } as const;
 export type FrameErrorCode = keyof typeof frameErrorCodes;
 
@@ -105,6 +107,8 @@ const frameErrorSections: Record<FrameErrorCode, string> = {
   "invalid-close-reason": "5.5.1",
   "message-too-big": "10.4",
   "frame-too-big": "10.4",
+  "too-many-fragments": "10.4",
+  "rate-limit-exceeded": "7.4.1",
 };
 
 /** A peer broke RFC 6455 after the handshake: the connection fails with `closeCode`. */
@@ -128,7 +132,7 @@ export class ProtocolError extends WebSocketError {}
 /** A text message or close reason is not valid UTF-8 (close code 1007). */
 export class InvalidPayloadError extends WebSocketError {}
 
-/** A message broke the endpoint's policy (close code 1008); no core rule raises it, servers may. */
+/** A peer broke the endpoint's policy (close code 1008): more frames than the allowance its server set. */
 export class PolicyViolationError extends WebSocketError {}
 
 /** A frame or message is larger than the endpoint accepts (close code 1009). */

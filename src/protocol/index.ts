@@ -1,5 +1,7 @@
 export * from "./errors.ts";
 export * from "./frame.ts";
+export * from "./bytes.ts";
+export * from "./growing.ts";
 // mask.ts also holds maskInto, the parser's and encoder's fused copy-and-mask, which stays internal.
 export { applyMask, maskedCopy, maskRange } from "./mask.ts";
 export * from "./parser.ts";

@@ -1,5 +1,7 @@
 import { MessageTooBigError, ProtocolError, WebSocketError } from "./errors.ts";
 import { MAX_PAYLOAD_LENGTH, type Frame, type FrameField } from "./frame.ts";
+import { joinBytes } from "./bytes.ts";
+import { GrowingBytes } from "./growing.ts";
 import { maskInto } from "./mask.ts";
 import { allocate } from "./pool.ts";
 
@@ -26,15 +28,22 @@ type FrameInProgress = Omit<ParsedFrame, "payloadLength"> & { payloadLength: num
 const EMPTY = new Uint8Array(0);
 
 /**
- * Rules applied while a header is read, so a bad frame fails before its payload is buffered
- * (`MessageReader` has them). An object rather than two callbacks: a connection passes its reader
- * as it is, instead of holding two closures.
+ * Rules applied while a header is read, so a bad frame fails before its payload is buffered, and
+ * the place where a fragmented message is put together (`MessageReader` has them). An object
+ * rather than callbacks: a connection passes its reader as it is, instead of holding closures.
+ * The rules see frames one at a time: a parser with rules is read with `next()`, and each frame
+ * handled before the next is asked for.
  */
 export interface HeaderRules {
   /** Called after the first two bytes (with the frame in progress: do not keep it); throws a WebSocketError to fail the frame. */
   checkStart(start: FrameStart): void;
   /** Called as soon as the payload length is known; throws a WebSocketError to fail the frame. */
   checkLength(header: FrameHeader): void;
+  /**
+   * Where the payload of the frame just checked goes, appended after the bytes already there (a
+   * fragment joins its message as it arrives), or null for an array of the frame's own.
+   */
+  payloadTarget(header: FrameHeader): GrowingBytes | null;
 }
 
 /** What the parser checks while reading and what it keeps. */
@@ -47,8 +56,14 @@ export interface FrameParserOptions {
 }
 
 /**
- * Incremental frame reader: push chunks split anywhere, get complete frames back (§5.2).
- * Chunks must not be changed after they are pushed: unmasked payloads may share their memory.
+ * Incremental frame reader (§5.2): feed chunks split anywhere and take complete frames with
+ * `next()`, one at a time, or all of a chunk's frames with `push(chunk)`. Chunks must not be
+ * changed after they are fed: unmasked payloads may share their memory.
+ *
+ * A payload that is whole in its chunk is unmasked into an array of its own (or, unmasked, is a
+ * view of the chunk). One cut between chunks is unmasked piece by piece as it arrives into a
+ * growing array, so what the parser holds is the bytes received (`bytesHeld`), never a list of
+ * chunks; a fragment of a message goes straight into the message's buffer (`HeaderRules.payloadTarget`).
  */
 export class FrameParser {
   /** The violation that stopped parsing, or null; frames before it were still returned. */
@@ -65,10 +80,19 @@ export class FrameParser {
   private current: FrameInProgress = NO_FRAME;
   private payloadLength = 0;
   private headerLength = 2;
-  // The pieces of a payload cut between chunks.
-  private parts: Uint8Array[] | null = null;
-  private partsLength = 0;
+  // Where the payload of the frame in progress is written once it leaves the fast path: from
+  // `targetStart`, `received` bytes so far, growing to at most `targetMax`.
+  private target: GrowingBytes | null = null;
+  private ownsTarget = false;
+  private targetStart = 0;
+  private targetMax = 0;
+  private received = 0;
+  // With retainBytes, the pieces of a frame cut between chunks, as they arrived.
+  private rawParts: Uint8Array[] | null = null;
   private streamOffset = 0;
+  // The chunk being read and how far.
+  private chunk: Uint8Array = EMPTY;
+  private pos = 0;
 
   constructor(options: FrameParserOptions = {}) {
     this.rules = options.rules ?? null;
@@ -76,8 +100,9 @@ export class FrameParser {
     this.retainBytes = options.retainBytes ?? false;
   }
 
-  /** The field an incomplete frame is waiting for, or null between frames. */
+  /** The field an incomplete frame is waiting for, or null between frames and once parsing stopped. */
   get waitingFor(): FrameField | null {
+    if (this.error !== null) return null;
     return this.state === "header" && this.headFill === 0 ? null : this.state;
   }
 
@@ -86,29 +111,61 @@ export class FrameParser {
     return this.streamOffset;
   }
 
+  /** Bytes kept for a frame in progress: its own payload buffer (a fragment's is its message's). */
+  get bytesHeld(): number {
+    let held = this.ownsTarget ? this.target!.bytesHeld : 0;
+    if (this.rawParts !== null) for (const part of this.rawParts) held += part.length;
+    return held;
+  }
+
   /** Reads a chunk; returns the frames it completes and sets `error` on the first violation. */
   push(chunk: Uint8Array): ParsedFrame[] {
     const frames: ParsedFrame[] = [];
-    if (this.error) return frames;
-    try {
-      this.read(chunk, frames);
-    } catch (error) {
-      if (!(error instanceof WebSocketError)) throw error;
-      this.error = error;
-    }
+    this.feed(chunk);
+    for (let frame = this.next(); frame !== null; frame = this.next()) frames.push(frame);
     return frames;
   }
 
-  private read(chunk: Uint8Array, frames: ParsedFrame[]): void {
+  /** Gives the parser the next chunk; take its frames with `next()` before feeding another. */
+  feed(chunk: Uint8Array): void {
+    this.chunk = chunk;
+    this.pos = 0;
+  }
+
+  /** The next complete frame of the chunk fed, or null once it is used up or a violation set `error`. */
+  next(): ParsedFrame | null {
+    if (this.error !== null) return null;
+    try {
+      const frame = this.read();
+      if (frame === null) this.chunk = EMPTY;
+      return frame;
+    } catch (error) {
+      if (!(error instanceof WebSocketError)) throw error;
+      this.error = error;
+      this.stop();
+      return null;
+    }
+  }
+
+  /** Reads nothing more: forgets the chunk and the frame in progress (after a violation, or the peer's Close). */
+  stop(): void {
+    this.chunk = EMPTY;
+    this.target = null;
+    this.ownsTarget = false;
+    this.rawParts = null;
+  }
+
+  private read(): ParsedFrame | null {
+    const chunk = this.chunk;
     const length = chunk.length;
-    let pos = 0;
+    let pos = this.pos;
     while (pos < length) {
       if (this.state === "payload") {
-        const take = Math.min(this.payloadLength - this.partsLength, length - pos);
-        (this.parts ??= []).push(chunk.subarray(pos, pos + take));
-        this.partsLength += take;
+        const take = Math.min(this.payloadLength - this.received, length - pos);
+        this.append(chunk, pos, take);
         pos += take;
-        if (this.partsLength === this.payloadLength) frames.push(this.finishFromParts());
+        this.pos = pos;
+        if (this.received === this.payloadLength) return this.finishFromTarget();
         continue;
       }
       if (this.headFill === 0 && length - pos >= 2) {
@@ -118,24 +175,33 @@ export class FrameParser {
           this.readHeaderAt(chunk, pos);
           const payloadStart = pos + fullHeader;
           if (length - payloadStart >= this.payloadLength) {
-            frames.push(this.finishInChunk(chunk, pos, payloadStart));
-            pos = payloadStart + this.payloadLength;
-          } else {
-            (this.head ??= new Uint8Array(14)).set(chunk.subarray(pos, payloadStart));
-            this.headFill = fullHeader;
-            this.state = "payload";
-            pos = payloadStart;
+            this.pos = payloadStart + this.payloadLength;
+            if (this.target === null) return this.finishInChunk(chunk, pos, payloadStart);
+            // A fragment whole in its chunk goes straight into its message's buffer.
+            this.append(chunk, payloadStart, this.payloadLength);
+            return this.finish(this.targetView(), this.retainBytes ? view(chunk, pos, this.pos) : null);
           }
+          (this.head ??= new Uint8Array(14)).set(chunk.subarray(pos, payloadStart));
+          this.headFill = fullHeader;
+          this.beginPayload();
+          pos = payloadStart;
+          this.pos = pos;
           continue;
         }
       }
       // Slow path: gather the header one field at a time, so `waitingFor` names the field.
       (this.head ??= new Uint8Array(14))[this.headFill++] = chunk[pos++]!;
+      this.pos = pos;
       if (this.headFill < this.headNeeded) continue;
       this.fieldComplete();
       // fieldComplete moves the state on; TypeScript still narrows it to the header fields.
-      if ((this.state as FrameField) === "payload" && this.payloadLength === 0) frames.push(this.finishFromParts());
+      if ((this.state as FrameField) === "payload") {
+        this.beginPayload();
+        if (this.payloadLength === 0) return this.finishFromTarget();
+      }
     }
+    this.pos = pos;
+    return null;
   }
 
   private readHeaderAt(bytes: Uint8Array, at: number): void {
@@ -218,7 +284,45 @@ export class FrameParser {
     if (payloadLength > this.maxFrameSize) {
       throw new MessageTooBigError("frame-too-big", `frame payload of ${payloadLength} bytes is above ${this.maxFrameSize}`);
     }
-    this.rules?.checkLength(this.current as FrameHeader);
+    const rules = this.rules;
+    if (rules === null) return;
+    rules.checkLength(this.current as FrameHeader);
+    const target = rules.payloadTarget(this.current as FrameHeader);
+    if (target !== null) this.useTarget(target, false);
+  }
+
+  private useTarget(target: GrowingBytes, owned: boolean): void {
+    this.target = target;
+    this.ownsTarget = owned;
+    this.targetStart = target.length;
+    // A frame's own buffer and the last fragment of a message know their final size; before the
+    // last fragment, the message's buffer doubles up to its limit.
+    this.targetMax = owned || this.current.fin ? target.length + this.payloadLength : target.limit;
+    this.received = 0;
+  }
+
+  /** The payload is cut between chunks: unless it joins a message, it gets a buffer of its own. */
+  private beginPayload(): void {
+    this.state = "payload";
+    if (this.target === null) this.useTarget(new GrowingBytes(), true);
+    if (this.retainBytes) this.rawParts = [this.head!.slice(0, this.headerLength)];
+  }
+
+  private append(chunk: Uint8Array, at: number, length: number): void {
+    const target = this.target!;
+    const to = this.targetStart + this.received;
+    const bytes = target.reserve(to + length, this.targetMax);
+    const key = this.current.maskingKey;
+    if (key !== null) maskInto(chunk, at, bytes, to, length, key, 0, this.received);
+    else bytes.set(view(chunk, at, at + length), to);
+    target.length = to + length;
+    this.received += length;
+    if (this.rawParts !== null) this.rawParts.push(view(chunk, at, at + length));
+  }
+
+  private targetView(): Uint8Array {
+    const target = this.target!;
+    return view(target.bytes, this.targetStart, this.targetStart + this.payloadLength);
   }
 
   private finishInChunk(chunk: Uint8Array, frameStart: number, payloadStart: number): ParsedFrame {
@@ -236,35 +340,13 @@ export class FrameParser {
     return this.finish(payload, this.retainBytes ? view(chunk, frameStart, end) : null);
   }
 
-  private finishFromParts(): ParsedFrame {
-    const key = this.current.maskingKey;
-    const parts = this.parts ?? [];
+  private finishFromTarget(): ParsedFrame {
+    const payload = this.targetView();
     let raw: Uint8Array | null = null;
-    let payload: Uint8Array;
-    if (this.retainBytes) {
-      raw = new Uint8Array(this.headerLength + this.partsLength);
-      raw.set(this.head!.subarray(0, this.headerLength));
-      joinInto(parts, raw, this.headerLength);
-      if (key) {
-        payload = allocate(this.partsLength);
-        maskInto(raw, this.headerLength, payload, 0, this.partsLength, key, 0, 0);
-      } else {
-        payload = raw.subarray(this.headerLength);
-      }
-    } else if (key) {
-      // Assembling the payload from its parts is fused with unmasking, instead of join, then unmask.
-      payload = allocate(this.partsLength);
-      let at = 0;
-      for (const part of parts) {
-        maskInto(part, 0, payload, at, part.length, key, 0, at);
-        at += part.length;
-      }
-    } else {
-      payload = new Uint8Array(this.partsLength);
-      joinInto(parts, payload, 0);
+    if (this.rawParts !== null) {
+      raw = joinBytes(this.rawParts);
+      this.rawParts = null;
     }
-    this.parts = null;
-    this.partsLength = 0;
     return this.finish(payload, raw);
   }
 
@@ -272,18 +354,14 @@ export class FrameParser {
     const frame = this.current as ParsedFrame;
     frame.payload = payload;
     frame.bytes = bytes;
+    this.target = null;
+    this.ownsTarget = false;
+    this.received = 0;
     this.streamOffset += this.headerLength + this.payloadLength;
     this.state = "header";
     this.headFill = 0;
     this.headNeeded = 2;
     return frame;
-  }
-}
-
-function joinInto(parts: Uint8Array[], target: Uint8Array, at: number): void {
-  for (const part of parts) {
-    target.set(part, at);
-    at += part.length;
   }
 }
 

@@ -98,7 +98,7 @@ export class SandboxEndpoint {
   /** The close code of the closing handshake: whichever side closed first, or 1006 if nobody did. */
   closeCode: number | null = null;
   closeReason: string | null = null;
-  /** Messages and control frames received, for a rate limit. */
+  /** Messages and control frames received, for the log. */
   messagesReceived = 0;
   /** True once the transport should be closed: after an HTTP error or the end of the closing handshake. */
   shouldCloseTransport = false;
@@ -113,9 +113,26 @@ export class SandboxEndpoint {
   /** The HTTP response (a 101 or an error) until `output` hands it out; frames come from the connection. */
   private response: Uint8Array | null = null;
   private log: SandboxEvent[] | null = null;
+  private allowance = Number.POSITIVE_INFINITY;
 
   constructor(options: SandboxOptions) {
     this.options = options;
+  }
+
+  /** Frames received so far, control frames and fragments included (see `Connection.framesReceived`). */
+  get framesReceived(): number {
+    return this.connection?.framesReceived ?? 0;
+  }
+
+  /** How many more frames may be read before the connection fails with 1008 (see `Connection.frameAllowance`). */
+  set frameAllowance(frames: number) {
+    this.allowance = frames;
+    if (this.connection !== null) this.connection.frameAllowance = frames;
+  }
+
+  /** Bytes this endpoint keeps between calls: a partial request head, or what its connection holds. */
+  get bytesHeld(): number {
+    return (this.head?.length ?? 0) + (this.response?.length ?? 0) + (this.connection?.bytesHeld ?? 0);
   }
 
   /** Where the endpoint stands. */
@@ -271,6 +288,7 @@ export class SandboxEndpoint {
       // Only /inspect describes frames; /echo does no per-frame work beyond the message it completes.
       frameEvents: inspect ? "parsed" : "none",
     });
+    this.connection.frameAllowance = this.allowance;
     this.endpoint = path;
     this.protocol = protocol;
     this.record({ type: "opened", at: this.now(), path, protocol });

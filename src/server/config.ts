@@ -72,7 +72,7 @@ export const settings = {
   },
   maxMessageRate: {
     kind: "number", flag: "max-message-rate", env: "WS_LAB_MAX_MESSAGE_RATE", default: 1000, min: 1,
-    help: "messages and control frames a connection may send per second (close 1008 above it)",
+    help: "frames a connection may send per second, fragments and control frames included (close 1008 above it)",
   },
   maxBufferedBytes: {
     kind: "number", flag: "max-buffered-bytes", env: "WS_LAB_MAX_BUFFERED_BYTES", default: 16 * MiB, min: 1,

@@ -36,7 +36,7 @@ type Waiting = "handshake" | "idle" | "pong" | "close";
 
 /**
  * Moves bytes between one upgraded socket and its SandboxEndpoint, and enforces the limits that
- * need a clock or a socket: idle pings with a pong deadline, the message rate, the outbound buffer.
+ * need a clock or a socket: idle pings with a pong deadline, the frame rate, the outbound buffer.
  * Time is checked by `tick`, which the server calls for every session from one shared timer.
  */
 export class Session {
@@ -48,9 +48,9 @@ export class Session {
   private waiting: Waiting = "handshake";
   private deadline = Number.POSITIVE_INFINITY;
   private heardFromPeer = false;
-  private counted = 0;
+  // The rate limit's window: when it started and how many frames had been read then.
   private rateWindowStart = 0;
-  private rateWindowCount = 0;
+  private framesBeforeWindow = 0;
   private dropReason: string | null = null;
 
   constructor(socket: Socket, sandbox: SandboxEndpoint, address: string, context: SessionContext) {
@@ -68,12 +68,14 @@ export class Session {
 
   /** Starts with the upgrade request Node parsed and the bytes that followed it. */
   receiveRequest(request: RequestHead, rest: Uint8Array): void {
+    this.allowFrames();
     this.afterReceive(this.sandbox.receiveRequest(request, rest));
   }
 
   /** Bytes from the client. */
   receive(chunk: Uint8Array): void {
     this.heardFromPeer = true;
+    this.allowFrames();
     this.afterReceive(this.sandbox.receive(chunk));
   }
 
@@ -124,8 +126,6 @@ export class Session {
         this.context.log({ event: "reject", remote: this.address, path: event.path, status: event.status, reason: event.reason });
       }
     }
-    const received = sandbox.messagesReceived - this.counted;
-    if (received > 0) this.countMessages(received);
     const output = sandbox.output();
     const socket = this.socket;
     if (output.length > 0 && !socket.destroyed) {
@@ -183,17 +183,19 @@ export class Session {
     );
   }
 
-  private countMessages(received: number): void {
-    this.counted += received;
+  /**
+   * The rate limit, per frame as the core parses it (control frames and fragments count): the
+   * frames left in this one-second window become the core's allowance for the chunk, so the frame
+   * that crosses the limit fails the connection with 1008 before anything after it is read.
+   */
+  private allowFrames(): void {
     const now = Date.now();
+    const sandbox = this.sandbox;
     if (now - this.rateWindowStart >= 1000) {
       this.rateWindowStart = now;
-      this.rateWindowCount = 0;
+      this.framesBeforeWindow = sandbox.framesReceived;
     }
-    this.rateWindowCount += received;
-    if (this.rateWindowCount > this.context.limits.maxMessageRate && this.sandbox.state === "open") {
-      this.sandbox.close(CloseCode.PolicyViolation, "message rate limit exceeded");
-    }
+    sandbox.frameAllowance = this.context.limits.maxMessageRate - (sandbox.framesReceived - this.framesBeforeWindow);
   }
 
   private waitForClose(): void {

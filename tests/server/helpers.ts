@@ -1,7 +1,10 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { afterAll } from "vitest";
 import WebSocket from "ws";
 import { buildClientRequest, Connection, encodeFrame, findHeadEnd, type ConnectionEvent } from "../../src/protocol/index.ts";
@@ -50,6 +53,66 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
   afterAll(() => running.shutdown());
   await running.precompressed;
   return Object.assign(running, { host: `127.0.0.1:${running.port}`, logs });
+}
+
+const serverMain = fileURLToPath(new URL("../../src/server/main.ts", import.meta.url));
+const memoryProbe = fileURLToPath(new URL("../../bench/server-memory-probe.ts", import.meta.url));
+
+export interface ServerProcess {
+  process: ChildProcess;
+  host: string;
+  port: number;
+  /** Every log line so far, parsed. */
+  logs: Array<Record<string, unknown>>;
+  exit: Promise<{ code: number | null; signal: string | null }>;
+}
+
+/**
+ * Runs `node src/server/main.ts` as `ws-lab serve` would, on a free port, with `args` after the
+ * defaults and `nodeArgs` (e.g. a heap limit) for Node; killed after the file if still running.
+ */
+export async function spawnServer(args: string[] = [], nodeArgs: string[] = []): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--expose-gc", ...nodeArgs, "--import", memoryProbe, serverMain, "--port", "0", "--root", fixtureSite(), ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  afterAll(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  let buffered = "";
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stdout!.on("data", (chunk) => {
+      buffered += chunk;
+      let newline: number;
+      while ((newline = buffered.indexOf("\n")) !== -1) {
+        const record = JSON.parse(buffered.slice(0, newline)) as Record<string, unknown>;
+        buffered = buffered.slice(newline + 1);
+        logs.push(record);
+        if (record.event === "listening") resolve(record.url as string);
+      }
+    });
+    child.once("exit", () => reject(new Error(`server exited early: ${stderr}`)));
+  });
+  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const url = new URL(await listening);
+  return { process: child, host: url.host, port: Number(url.port), logs, exit };
+}
+
+/** The memory of a server started by `spawnServer`, after a full garbage collection in it. */
+export function serverMemory(server: ServerProcess): Promise<NodeJS.MemoryUsage> {
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: server.process.stderr! });
+    lines.on("line", (line) => {
+      if (!line.startsWith('{"memory"')) return;
+      lines.close();
+      resolve((JSON.parse(line) as { memory: NodeJS.MemoryUsage }).memory);
+    });
+    server.process.kill("SIGUSR2");
+  });
 }
 
 export interface RawConnection {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { encodeFrame, Opcode } from "../../src/protocol/index.ts";
+import { encodeFrame, FRAME_OVERHEAD, Opcode } from "../../src/protocol/index.ts";
 import {
   closeEvent,
   eventually,
@@ -21,18 +21,18 @@ describe("message and frame size", () => {
     expect(await closeEvent(ws)).toMatchObject({ code: 1009 });
   });
 
-  test("§10.4: a message one byte over the message limit, in frames under the frame limit, gets Close 1009", async () => {
+  test("§10.4: a message one byte over the message limit (FRAME_OVERHEAD counted for its second frame), in frames under the frame limit, gets Close 1009", async () => {
     const server = await startTestServer({ maxFrameSize: 600, maxMessageSize: 1000 });
     const fits = await rawWebSocket(server.port);
     fits.sendFrame(Opcode.Binary, new Uint8Array(500), false);
-    fits.sendFrame(Opcode.Continuation, new Uint8Array(500), true);
+    fits.sendFrame(Opcode.Continuation, new Uint8Array(500 - FRAME_OVERHEAD), true);
     const echoed = await fits.waitFor((e) => e.length > 0);
     expect(echoed[0]).toMatchObject({ type: "binary" });
-    expect((echoed[0] as { data: Uint8Array }).data.length).toBe(1000);
+    expect((echoed[0] as { data: Uint8Array }).data.length).toBe(1000 - FRAME_OVERHEAD);
 
     const over = await rawWebSocket(server.port);
     over.sendFrame(Opcode.Binary, new Uint8Array(500), false);
-    over.sendFrame(Opcode.Continuation, new Uint8Array(501), true);
+    over.sendFrame(Opcode.Continuation, new Uint8Array(501 - FRAME_OVERHEAD), true);
     const events = await over.waitFor((e) => e.some((x) => x.type === "close"));
     expect(events[0]).toMatchObject({ type: "close", code: 1009 });
     await over.raw.closed;
@@ -114,12 +114,12 @@ describe("connection counts", () => {
 });
 
 describe("message rate", () => {
-  test("a connection sending more messages per second than allowed gets Close 1008", async () => {
+  test("a connection sending more frames per second than allowed gets Close 1008", async () => {
     const server = await startTestServer({ maxMessageRate: 20 });
     const ws = await openWs(`ws://${server.host}/echo`);
     const closed = closeEvent(ws);
     for (let i = 0; i < 40; i++) ws.send(`message ${i}`);
-    expect(await closed).toEqual({ code: 1008, reason: "message rate limit exceeded" });
+    expect(await closed).toEqual({ code: 1008, reason: "rate-limit-exceeded" });
   });
 
   test("the same number of messages spread over time passes", async () => {

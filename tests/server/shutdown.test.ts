@@ -1,47 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { closeEvent, fixtureSite, openWs, rawConnect, rawWebSocket } from "./helpers.ts";
-
-const main = fileURLToPath(new URL("../../src/server/main.ts", import.meta.url));
-
-interface Child {
-  process: ChildProcess;
-  host: string;
-  port: number;
-  /** Every log line so far, parsed. */
-  logs: Array<Record<string, unknown>>;
-  exit: Promise<{ code: number | null; signal: string | null }>;
-}
-
-/** Runs `node src/server/main.ts` as `ws-lab serve` would, on a free port. */
-async function spawnServer(...args: string[]): Promise<Child> {
-  const child = spawn(process.execPath, [main, "--port", "0", "--root", fixtureSite(), ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const logs: Array<Record<string, unknown>> = [];
-  let buffered = "";
-  let stderr = "";
-  child.stderr!.on("data", (chunk) => (stderr += chunk));
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", (chunk) => {
-      buffered += chunk;
-      let newline: number;
-      while ((newline = buffered.indexOf("\n")) !== -1) {
-        const record = JSON.parse(buffered.slice(0, newline)) as Record<string, unknown>;
-        buffered = buffered.slice(newline + 1);
-        logs.push(record);
-        if (record.event === "listening") resolve(record.url as string);
-      }
-    });
-    child.once("exit", () => reject(new Error(`server exited early: ${stderr}`)));
-  });
-  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const url = new URL(await listening);
-  return { process: child, host: url.host, port: Number(url.port), logs, exit };
-}
+import { closeEvent, openWs, rawConnect, rawWebSocket, spawnServer } from "./helpers.ts";
 
 describe("graceful shutdown", () => {
   test("SIGTERM: a message fully received before the signal is echoed, then Close 1001, then exit 0", async () => {
@@ -82,7 +40,7 @@ describe("graceful shutdown", () => {
   });
 
   test("a client that never answers the Close is dropped when the grace period ends, and the exit is still 0", async () => {
-    const server = await spawnServer("--shutdown-grace", "400");
+    const server = await spawnServer(["--shutdown-grace", "400"]);
     const stubborn = await rawWebSocket(server.port);
     const started = Date.now();
     server.process.kill("SIGTERM");
@@ -94,7 +52,7 @@ describe("graceful shutdown", () => {
   });
 
   test("a client halfway through its upgrade request does not hold the exit up", async () => {
-    const server = await spawnServer("--shutdown-grace", "5000", "--handshake-timeout", "10000");
+    const server = await spawnServer(["--shutdown-grace", "5000", "--handshake-timeout", "10000"]);
     const raw = await rawConnect(server.port);
     raw.send("GET /echo HTTP/1.1\r\nHost: x\r\n");
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -16,6 +16,8 @@ export const errors = {
   "error.invalid-close-reason": "The close reason is not valid UTF-8 (§5.5.1)",
   "error.message-too-big": "The message is larger than this endpoint accepts (§10.4)",
   "error.frame-too-big": "The frame is larger than this endpoint accepts (§10.4)",
+  "error.too-many-fragments": "The message came in more frames than this endpoint accepts (§10.4)",
+  "error.rate-limit-exceeded": "The peer sent frames faster than this endpoint allows (close code 1008)",
   "error.malformed-head": "The HTTP request is malformed (§4.2.1)",
   "error.method-not-get": "The handshake request must use GET (§4.2.1)",
   "error.http-version": "The handshake needs HTTP/1.1 or higher (§4.2.1)",

@@ -1,0 +1,96 @@
+// One hostile client against a server on its default settings, run as a separate process with a
+// small heap, so that an attack that once exhausted memory now ends in a close code and the
+// server's heap, measured with process.memoryUsage() after a full GC, stays where it was.
+// Each attack is the short version of one in `npm run soak`.
+import { describe, expect, test } from "vitest";
+import { hex } from "../../src/protocol/test-helpers.ts";
+import { rawWebSocket, serverMemory, spawnServer, type RawConnection, type ServerProcess } from "./helpers.ts";
+
+const MiB = 1024 * 1024;
+// The heap the server runs with: a fraction of what the attacks below once made it hold.
+const HEAP_MB = 128;
+// On the default settings the rate limit (1,000 frames a second) ends a flood first; the attacks
+// on message reassembly lift it to show that reassembly is bounded on its own.
+const NO_RATE_LIMIT = ["--max-message-rate", "1000000000"];
+
+/**
+ * Writes `frame` `count` times as fast as the socket takes it (in batches of about 64 KiB),
+ * stopping early if the server closes the connection; returns how many were written.
+ */
+async function flood(raw: RawConnection, frame: Uint8Array, count: number): Promise<number> {
+  const perBatch = Math.max(1, Math.floor(65536 / frame.length));
+  const batch = Buffer.alloc(perBatch * frame.length);
+  for (let i = 0; i < perBatch; i++) batch.set(frame, i * frame.length);
+  let sent = 0;
+  let closed = false;
+  void raw.closed.then(() => (closed = true));
+  while (sent < count && !closed) {
+    const n = Math.min(perBatch, count - sent);
+    const ok = raw.socket.write(n === perBatch ? batch : batch.subarray(0, n * frame.length));
+    sent += n;
+    if (!ok) await new Promise((resolve) => raw.socket.once("drain", resolve).once("close", resolve));
+  }
+  return sent;
+}
+
+async function healthy(server: ServerProcess): Promise<boolean> {
+  const response = await fetch(`http://${server.host}/healthz`);
+  return response.status === 200;
+}
+
+const closeOf = (events: Array<{ type: string }>) => events.find((event) => event.type === "close") as { code: number; reason: string } | undefined;
+
+describe("attacks on the server, each ending in a close with the heap where it was", () => {
+  /**
+   * Starts a message with `first`, then floods `next` without end (rate limit lifted); returns the
+   * server's close and how much its heap grew, measured before anything is closed on our side.
+   */
+  async function reassemblyFlood(first: string, next: string, count: number) {
+    const server = await spawnServer(NO_RATE_LIMIT, [`--max-old-space-size=${HEAP_MB}`]);
+    const before = await serverMemory(server);
+    const ws = await rawWebSocket(server.port);
+    ws.raw.send(hex(first));
+    await flood(ws.raw, hex(next), count);
+    const after = await serverMemory(server);
+    const events = await ws.waitFor((e) => closeOf(e) !== undefined);
+    return { close: closeOf(events), heapGrowth: after.heapUsed - before.heapUsed, healthy: await healthy(server) };
+  }
+
+  test("empty continuation frames forever: Close 1009 after MAX_FRAGMENTS, heap growth under 8 MiB", async () => {
+    const result = await reassemblyFlood("02 80 01 02 03 04", "00 80 01 02 03 04", 1_000_000);
+    expect(result.close).toMatchObject({ code: 1009, reason: "too-many-fragments" });
+    expect(result.heapGrowth).toBeLessThan(8 * MiB);
+    expect(result.healthy).toBe(true);
+  }, 30_000);
+
+  test("a 4 MiB message in one-byte fragments: Close 1009 once the per-frame overhead reaches the limit, heap growth under 16 MiB", async () => {
+    const result = await reassemblyFlood("02 81 01 02 03 04 78", "00 81 01 02 03 04 78", 600_000);
+    expect(result.close).toMatchObject({ code: 1009, reason: "message-too-big" });
+    expect(result.heapGrowth).toBeLessThan(16 * MiB);
+    expect(result.healthy).toBe(true);
+  }, 30_000);
+
+  test("100,000 pings in one burst: at most the rate limit (1,000) of pongs, then Close 1008", async () => {
+    const server = await spawnServer([], [`--max-old-space-size=${HEAP_MB}`]);
+    const ws = await rawWebSocket(server.port);
+    await flood(ws.raw, hex("89 80 01 02 03 04"), 100_000);
+    const events = await ws.waitFor((e) => closeOf(e) !== undefined);
+    const pongs = events.filter((event) => event.type === "pong").length;
+    expect(pongs).toBeGreaterThan(0);
+    expect(pongs).toBeLessThanOrEqual(1000);
+    expect(closeOf(events)).toMatchObject({ code: 1008, reason: "rate-limit-exceeded" });
+  }, 30_000);
+
+  test("/inspect and a flood of continuation frames: what comes out is bounded by the rate limit, not by what goes in", async () => {
+    const server = await spawnServer([], [`--max-old-space-size=${HEAP_MB}`]);
+    const ws = await rawWebSocket(server.port, "/inspect");
+    ws.raw.send(hex("01 80 01 02 03 04"));
+    const sent = await flood(ws.raw, hex("00 80 01 02 03 04"), 250_000);
+    const events = await ws.waitFor((e) => closeOf(e) !== undefined);
+    expect(closeOf(events)).toMatchObject({ code: 1008, reason: "rate-limit-exceeded" });
+    // One description of at most ~400 bytes per frame allowed (1,000 a second by default).
+    const out = (await ws.raw.closed).length;
+    expect(out).toBeLessThan(1000 * 400);
+    expect(sent * 6).toBeGreaterThan(out);
+  }, 30_000);
+});
