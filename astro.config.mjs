@@ -3,6 +3,7 @@ import { defineConfig } from "astro/config";
 import mdx from "@astrojs/mdx";
 import react from "@astrojs/react";
 import { rename, rmdir } from "node:fs/promises";
+import { codeThemes } from "./src/lib/code-themes.ts";
 
 const locales = ["en", "ru"];
 
@@ -35,7 +36,7 @@ export default defineConfig({
   },
   markdown: {
     shikiConfig: {
-      themes: { light: "github-light", dark: "github-dark" },
+      themes: codeThemes,
       defaultColor: false,
     },
   },

@@ -1,28 +1,8 @@
-import { readdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { join, relative, sep } from "node:path";
 import { describe, expect, inject, test } from "vitest";
 import { browserForFile } from "./browser.ts";
+import { builtPages } from "./pages.ts";
 
 const base = inject("BASE_URL");
-const dist = fileURLToPath(new URL("../../dist/", import.meta.url));
-
-/** Every page the build wrote, as the path a reader would open. */
-function builtPages(): string[] {
-  const pages: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(".html")) {
-        const url = "/" + relative(dist, path).split(sep).join("/");
-        pages.push(url.endsWith("/index.html") ? url.slice(0, -"index.html".length) : url);
-      }
-    }
-  };
-  walk(dist);
-  return pages.sort();
-}
 
 function langOfPath(path: string): "en" | "ru" | null {
   const first = path.split("/")[1];

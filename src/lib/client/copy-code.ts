@@ -1,6 +1,11 @@
+/** Languages whose name says nothing worth a label (program output, plain text). */
+const unlabelled = new Set(["text", "txt", "plaintext", "plain"]);
+
 /**
- * Adds a Copy button to every highlighted code block: markdown fences and `<Code>` both render
- * a `pre.astro-code`, so one selector covers them. Buttons exist only when JavaScript can copy.
+ * Adds a bar with the code's language and a Copy button to every highlighted code block: markdown
+ * fences and `<Code>` both render a `pre.astro-code`, so one selector covers them. The bar sits in
+ * the block's top padding, which the stylesheet reserves as soon as the page knows it has
+ * JavaScript (`html.js`), so it never covers a line of code and nothing moves when it appears.
  */
 export function initCopyButtons(root: ParentNode = document): void {
   const strings = document.body.dataset;
@@ -11,6 +16,16 @@ export function initCopyButtons(root: ParentNode = document): void {
     wrapper.className = "code-block";
     pre.replaceWith(wrapper);
     wrapper.append(pre);
+
+    const bar = document.createElement("div");
+    bar.className = "code-bar";
+    const language = pre.dataset.language ?? "";
+    if (language && !unlabelled.has(language)) {
+      const label = document.createElement("span");
+      label.className = "code-language";
+      label.textContent = language;
+      bar.append(label);
+    }
 
     const button = document.createElement("button");
     button.type = "button";
@@ -35,6 +50,7 @@ export function initCopyButtons(root: ParentNode = document): void {
         if (status) status.textContent = "";
       }, 2000);
     });
-    wrapper.append(button);
+    bar.append(button);
+    wrapper.append(bar);
   }
 }
