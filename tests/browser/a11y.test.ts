@@ -53,7 +53,7 @@ describe.each(["en", "ru"])("accessibility of the %s site chrome (axe, both them
       await page.goto(base + (await firstLesson(page, lang)));
       const questions = page.locator("[data-self-check] fieldset[data-answer]");
       // One right and one wrong answer, so both feedback colours are checked for contrast.
-      await questions.nth(0).locator("input").nth(Number(await questions.nth(0).getAttribute("data-answer"))).check();
+      await questions.nth(0).locator(`input[value="${await questions.nth(0).getAttribute("data-answer")}"]`).check();
       await page.locator("[data-self-check] button[type=submit]").first().click();
       // On the phone, check the opened lesson menu too.
       if (viewport.width < 800) await page.locator("[data-menu-button]").click();

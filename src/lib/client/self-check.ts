@@ -1,4 +1,4 @@
-import { verdict, type Verdict } from "../self-check.ts";
+import { optionOrder, verdict, type Verdict } from "../self-check.ts";
 import { fill } from "../../i18n/plural.ts";
 import { markDone } from "./progress.ts";
 
@@ -8,6 +8,43 @@ interface Strings {
   unanswered: string;
   score: string;
   allCorrect: string;
+}
+
+const seedKey = "ws-lab:quiz-seed";
+
+/**
+ * This reader's shuffle seed: drawn once and kept, so the options stay where the reader saw them on
+ * every visit. Without storage it lasts for this page view only.
+ */
+function readerSeed(): number {
+  try {
+    const stored = localStorage.getItem(seedKey);
+    if (stored !== null && /^\d{1,10}$/.test(stored) && Number(stored) < 2 ** 32) return Number(stored);
+  } catch {
+    // storage disabled: fall through to a seed for this page view
+  }
+  const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
+  try {
+    localStorage.setItem(seedKey, String(seed));
+  } catch {
+    // nothing to keep it in
+  }
+  return seed;
+}
+
+/**
+ * Puts each question's options in this reader's order. Each option moves as a whole (its label,
+ * its radio with the original index as value), so grading, explanations and the radio group's
+ * arrow-key order all follow what the reader sees.
+ */
+function shuffleOptions(form: HTMLElement, seed: number): void {
+  for (const fieldset of questionsOf(form)) {
+    const options = [...fieldset.querySelectorAll<HTMLLabelElement>("label.option")];
+    const name = options[0]?.querySelector("input")?.name;
+    if (!name) continue;
+    const feedback = fieldset.querySelector("[data-feedback]");
+    for (const index of optionOrder(options.length, seed, name)) fieldset.insertBefore(options[index]!, feedback);
+  }
 }
 
 function chosenOption(fieldset: HTMLFieldSetElement): number | null {
@@ -43,8 +80,12 @@ function summarize(form: HTMLElement, strings: Strings): boolean {
 }
 
 export function initSelfChecks(): void {
-  for (const section of document.querySelectorAll<HTMLElement>("[data-self-check]")) {
+  const sections = document.querySelectorAll<HTMLElement>("[data-self-check]");
+  if (sections.length === 0) return;
+  const seed = readerSeed();
+  for (const section of sections) {
     const form = section.querySelector("form")!;
+    shuffleOptions(form, seed);
     const strings = JSON.parse(section.dataset.strings!) as Strings;
     const lesson = section.dataset.lesson!;
     let checked = false;
