@@ -3,7 +3,7 @@ import type { Strings } from "../plural.ts";
 
 export const terminal = {
   "terminal.island.description":
-    "Консоль, которая говорит по WebSocket и показывает каждый байт: запрос на upgrade, ответ 101 и каждый фрейм в обе стороны, с маскированием. Работает с виртуальным эхо-сервером прямо на странице или подключается к живому.",
+    "Консоль, которая говорит по WebSocket и показывает каждый байт: запрос на переход, ответ 101 и каждый фрейм в обе стороны, с маской. Работает с виртуальным эхо-сервером прямо на странице или подключается к живому.",
   "terminal.island.open": "Открыть терминал",
   "terminal.island.loading": "Загружаем терминал…",
   "terminal.island.loadFailed": "Не удалось загрузить терминал. Перезагрузите страницу и попробуйте снова.",
@@ -32,7 +32,7 @@ export const terminal = {
   "terminal.helpNote.ping": "Полезная нагрузка — не больше 125 байт (§5.5). WebSocket на странице не умеет отправлять ping: используйте виртуальный сервер.",
   "terminal.helpNote.close":
     "Код должен быть из тех, что можно отправлять: 1000–1003, 1007–1014 или 3000–4999 (§7.4). Причина — не больше 123 байт UTF-8. Пример: close 1000 bye",
-  "terminal.helpNote.frames": "Включено по умолчанию. Для каждого фрейма видны FIN, RSV, opcode, MASK, длина и маскирующий ключ, а затем его байты, раскрашенные по полям.",
+  "terminal.helpNote.frames": "Включено по умолчанию. Для каждого фрейма видны FIN, RSV, opcode, MASK, длина и ключ маски, а затем его байты, раскрашенные по полям.",
   "terminal.helpNote.raw":
     "Только виртуальный сервер (и ws-lab connect). Попробуйте: raw 81 05 48 65 6c 6c 6f (без маски: 1002), raw 83 80 00 00 00 00 (зарезервированный opcode: 1002), raw 81 82 00 00 00 00 c3 28 (плохой UTF-8: 1007), raw 82 ff 00 00 00 00 00 01 00 01 (слишком большой: 1009).",
   "terminal.helpNote.status": "Показывает, куда вы подключены, подпротокол и сколько сообщений и байт прошло в каждую сторону.",
@@ -77,7 +77,7 @@ export const terminal = {
 
   "terminal.connecting": "Подключаемся к {{url}}…",
   "terminal.connectingVirtual": "Запускаем виртуальный эхо-сервер {{url}}: клиент и сервер работают здесь, без сети…",
-  "terminal.request": "Запрос клиента на upgrade:",
+  "terminal.request": "Запрос клиента на переход:",
   "terminal.response": "Ответ сервера:",
   "terminal.open": "Подключено к {{url}}.",
   "terminal.openProtocol": "Подключено к {{url}}, подпротокол {{protocol}}.",
@@ -111,7 +111,7 @@ export const terminal = {
   "terminal.closed.unclean": "Соединение закрыто без закрывающего рукопожатия, код {{code}}.",
 
   "terminal.frame.summary": "FIN={{fin}} RSV={{rsv}} opcode={{opcode}} ({{name}}) MASK={{mask}} длина={{length}}",
-  "terminal.frame.maskingKey": "маскирующий ключ {{key}}",
+  "terminal.frame.maskingKey": "ключ маски {{key}}",
   "terminal.frame.incomplete": "неполный: байты обрываются в поле {{field}}",
   "terminal.cut": {
     one: " … (+{{count}} байт не показан)",
@@ -120,7 +120,7 @@ export const terminal = {
     other: " … (+{{count}} байта не показано)",
   },
 
-  "terminal.inspect.request": "Сервер получил такой запрос на upgrade:",
+  "terminal.inspect.request": "Сервер получил такой запрос на переход:",
   "terminal.inspect.accept": "и ответил Sec-WebSocket-Accept: {{accept}}",
   "terminal.inspect.frame": "сервер видит",
   "terminal.inspect.payload": "нагрузка (без маски):",
@@ -140,7 +140,7 @@ export const terminal = {
   "terminal.status.line": "{{kind}} {{url}}: {{state}}",
   "terminal.status.protocol": "подпротокол: {{protocol}}",
   "terminal.status.messages": "сообщений отправлено: {{sent}}, получено: {{received}}",
-  "terminal.status.bytes": "байт на проводе туда: {{out}}, обратно: {{in}}",
+  "terminal.status.bytes": "байт во фреймах туда: {{out}}, обратно: {{in}}",
   "terminal.kind.virtual": "виртуальный сервер",
   "terminal.kind.live": "живой сервер",
   "terminal.kind.tcp": "TCP-соединение",
