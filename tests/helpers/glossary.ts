@@ -31,8 +31,9 @@ const cells = (row: string) =>
 const wordBoundary = "(?:(?<![\\p{L}\\p{N}])(?=[\\p{L}\\p{N}])|(?<=[\\p{L}\\p{N}])(?![\\p{L}\\p{N}]))";
 
 /**
- * The rules of the glossary table: each `code` span of the "Avoid" column becomes a case-sensitive
- * Unicode pattern, in which `\b` is a word boundary for any script.
+ * The rules of the glossary table: each `code` span of the "Avoid" column becomes a Unicode pattern,
+ * in which `\b` is a word boundary for any script. A pattern in lower case also catches a capital
+ * at the start of a sentence; one with capital letters (the RFC keywords) matches its case exactly.
  */
 export function parseGlossary(markdown: string): AvoidRule[] {
   const lines = markdown.split("\n");
@@ -46,7 +47,9 @@ export function parseGlossary(markdown: string): AvoidRule[] {
     if (!row.trim().startsWith("|")) break;
     const columns = cells(row);
     for (const [, source] of columns[avoidAt!]!.matchAll(/`([^`]+)`/g)) {
-      const pattern = new RegExp(source!.replaceAll("\\b", wordBoundary), "gu");
+      const letters = source!.replace(/\\p\{[^}]*\}|\\./g, "");
+      const flags = /\p{Lu}/u.test(letters) ? "gu" : "giu";
+      const pattern = new RegExp(source!.replaceAll("\\b", wordBoundary), flags);
       rules.push({ term: columns[termAt!]!, use: columns[useAt!]!, pattern });
     }
   }

@@ -36,12 +36,13 @@ describe("the glossary check catches what it promises", () => {
     expect(found("маскированный фрейм")).toEqual(["маскированный"]);
     expect(found("замаскированный и незамаскированный фрейм")).toEqual([]);
     expect(found("она проводит; расшифровка; байты на проводе")).toEqual(["на проводе"]);
+    expect(found("На проводе: пакеты")).toEqual(["На проводе"]);
   });
 
   test("patterns span words and keep their case", () => {
     expect(found("маскирующим ключом; фреймом закрытия")).toEqual(["маскирующим ключом", "фреймом закрытия"]);
     expect(found("клиент ОБЯЗАН, а сервер НЕ ДОЛЖЕН")).toEqual(["ОБЯЗАН", "ДОЛЖЕН"]);
-    expect(found("клиент обязан (MUST), сервер не должен (MUST NOT)")).toEqual([]);
+    expect(found("Клиент обязан (MUST), сервер не должен (MUST NOT)")).toEqual([]);
   });
 
   test("a hit names its line, the term and what to write instead", () => {

@@ -271,7 +271,7 @@ export const widgets = {
   "handshake.responseCheck.extensions": "Расширения были среди предложенных клиентом",
 
   "closeBuilder.name": "Сборщик фрейма Close",
-  "closeBuilder.pick": "Код статуса",
+  "closeBuilder.pick": "Код закрытия",
   "closeBuilder.other": "Другое число…",
   "closeBuilder.number": "Номер кода",
   "closeBuilder.noCode": "Без кода: у фрейма Close пустая нагрузка, и другая сторона сообщит код 1005.",
