@@ -44,6 +44,15 @@ describe("the English and Russian lessons are twins", () => {
     }
   });
 
+  test("each lesson's order is the number in its file name, and the numbers run 1, 2, 3… without gaps", () => {
+    // The sidebar and the "Lesson N" kicker show `order`; the file name sorts the folder the same way.
+    for (const lang of langs) {
+      const orders = files[lang].map((name) => Number(parseFrontmatter(source(lang, name)).values.order));
+      expect(orders, lang).toEqual(files[lang].map((name) => Number(name.slice(0, 2))));
+      expect(orders, lang).toEqual(orders.map((_, i) => i + 1));
+    }
+  });
+
   test.each(both)("%s: same frontmatter keys, order, RFC sections and widgets in both languages", (name) => {
     const en = parseFrontmatter(source("en", name));
     const ru = parseFrontmatter(source("ru", name));
