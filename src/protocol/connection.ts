@@ -286,6 +286,17 @@ export class Connection<TextAsBytes extends boolean = false> {
     this.sendFrame({ opcode: Opcode.Close, payload: encodeClosePayload(code, reason) });
   }
 
+  /**
+   * Fails the connection from this side for a reason of the application's own (7.1.7), such as a
+   * server out of memory: a Close with `code` and `reason` is owed as after a peer's violation,
+   * nothing more is read, and a message in progress is let go at once. Does nothing once closed.
+   * @throws UsageError for a code that may not be sent or a reason over 123 bytes.
+   */
+  abort(code: number, reason = ""): void {
+    const payload = encodeClosePayload(code, reason);
+    if (!this.finished) this.failWith(payload);
+  }
+
   private sendControl(opcode: number, payload: Uint8Array | string): void {
     const bytes = typeof payload === "string" ? new TextEncoder().encode(payload) : payload;
     if (bytes.length > CONTROL_PAYLOAD_MAX) {
@@ -365,7 +376,11 @@ export class Connection<TextAsBytes extends boolean = false> {
     // 7.1.7: to _Fail the WebSocket Connection_ an endpoint may send a Close first; we do, with the
     // stable code as the reason so the peer (and the reader) can see what went wrong. It is owed like
     // a reply (see dataToSend), so messages that arrived before the violation can still be answered.
-    if (!this.closeSent) this.owedClose = encodeClosePayload(error.closeCode, error.code);
+    this.failWith(encodeClosePayload(error.closeCode, error.code));
+  }
+
+  private failWith(closePayload: Uint8Array): void {
+    if (!this.closeSent) this.owedClose = closePayload;
     this.stopReading();
     this.emit({ type: "closed", code: CloseCode.AbnormalClosure, reason: "", wasClean: false });
   }

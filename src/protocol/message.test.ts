@@ -111,6 +111,20 @@ describe("what a connection holds", () => {
     expect(conn.bytesHeld).toBe(0);
   });
 
+  test("abort lets a message in progress go at once, owes a Close with its code, and reads nothing more", () => {
+    const conn = new Connection("server", { frameEvents: "none" });
+    conn.receiveData(fragments(100, 1000, false));
+    expect(conn.bytesHeld).toBeGreaterThanOrEqual(100_000);
+    conn.abort(1013, "server-busy");
+    expect(conn.bytesHeld).toBe(0);
+    expect(conn.eventsReceived()).toEqual([{ type: "closed", code: 1006, reason: "", wasClean: false }]);
+    conn.receiveData(fragments(3, 10).subarray(16));
+    expect(conn.eventsReceived()).toEqual([]);
+    const [close] = conn.dataToSend();
+    expect([...close!.subarray(0, 4)]).toEqual([0x88, 13, 0x03, 0xf5]);
+    expect(conn.state).toBe("closed");
+  });
+
   test("bytes queued to send count until dataToSend takes them", () => {
     const conn = new Connection("server");
     conn.sendBinary(new Uint8Array(300));

@@ -206,6 +206,18 @@ export class SandboxEndpoint {
   }
 
   /**
+   * Fails the connection from the server's side (see `Connection.abort`): a Close with `code`, and
+   * nothing more is read or kept, e.g. 1013 when the server must free memory.
+   */
+  abort(code: number, reason = ""): void {
+    if (this.state !== "open" && this.state !== "closing") return;
+    this.closeCode ??= code;
+    this.closeReason ??= reason;
+    this.connection!.abort(code, reason);
+    this.process(this.connection!.eventsReceived());
+  }
+
+  /**
    * Going away: every message already received has been answered (receive is synchronous once
    * open), so this only sends the Close; a connection still in its handshake is dropped.
    */

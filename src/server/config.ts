@@ -4,10 +4,18 @@
  */
 
 import { fileURLToPath } from "node:url";
+import { getHeapStatistics } from "node:v8";
 
 const KiB = 1024;
 const builtSite = fileURLToPath(new URL("../../dist", import.meta.url));
 const MiB = 1024 * KiB;
+
+/**
+ * Half the V8 heap limit (set with --max-old-space-size): the bytes held for messages are mostly
+ * outside the JS heap, but each comes with heap objects and the process has more to do than hold
+ * them, and an operator who sized the heap for the machine has sized this with it.
+ */
+const defaultMemoryBudget = Math.floor(getHeapStatistics().heap_size_limit / 2);
 
 interface NumberSetting {
   kind: "number";
@@ -69,6 +77,14 @@ export const settings = {
   maxConnectionsPerIp: {
     kind: "number", flag: "max-connections-per-ip", env: "WS_LAB_MAX_CONNECTIONS_PER_IP", default: 32, min: 0,
     help: "open WebSocket connections from one client address (503 above it)",
+  },
+  maxConnectionsPerPrefix: {
+    kind: "number", flag: "max-connections-per-prefix", env: "WS_LAB_MAX_CONNECTIONS_PER_PREFIX", default: 128, min: 0,
+    help: "open WebSocket connections from one IPv4 /24 or IPv6 /64 network (503 above it)",
+  },
+  memoryBudget: {
+    kind: "number", flag: "memory-budget", env: "WS_LAB_MEMORY_BUDGET", default: defaultMemoryBudget, min: 1,
+    help: "bytes all connections may hold, messages in and out; past it the largest are closed with 1013, and at 90% new upgrades get 503 (default: half the heap limit)",
   },
   maxMessageRate: {
     kind: "number", flag: "max-message-rate", env: "WS_LAB_MAX_MESSAGE_RATE", default: 1000, min: 1,

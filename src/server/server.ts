@@ -5,8 +5,9 @@ import type { Duplex } from "node:stream";
 import { buildHttpError, type RequestHead } from "../protocol/index.ts";
 import { SandboxEndpoint, type SandboxOptions } from "../sandbox/index.ts";
 import type { ServerConfig } from "./config.ts";
-import { ConnectionLimits } from "./connection-limits.ts";
+import { ConnectionLimits, type LimitCrossed } from "./connection-limits.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { MemoryBudget } from "./memory-budget.ts";
 import { originPolicy } from "./origins.ts";
 import { Session, type SessionContext } from "./session.ts";
 import { createSiteHandler } from "./static.ts";
@@ -19,6 +20,8 @@ export interface RunningServer {
   readonly port: number;
   /** Open WebSocket connections, handshakes in progress included. */
   readonly connections: number;
+  /** Bytes all connections hold, as counted against the memory budget. */
+  readonly bytesHeld: number;
   /** Resolves once the site's text files are served compressed (they are written in the background). */
   readonly precompressed: Promise<void>;
   /** Stops accepting, closes every WebSocket with 1001 within the grace period, then resolves. */
@@ -64,6 +67,13 @@ function sha1(data: Uint8Array): Uint8Array {
   return createHash("sha1").update(data).digest();
 }
 
+// The 503 reason (a stable code the client translates) and the setting behind each connection limit.
+const refusals = {
+  total: ["too-many-connections", "maxConnections"],
+  "per-address": ["too-many-connections-from-address", "maxConnectionsPerIp"],
+  "per-prefix": ["too-many-connections-from-network", "maxConnectionsPerPrefix"],
+} as const satisfies Record<LimitCrossed, readonly [string, keyof ServerConfig]>;
+
 function unavailable(reason: string): string {
   return buildHttpError(503, reason, { "Retry-After": "5" });
 }
@@ -71,7 +81,8 @@ function unavailable(reason: string): string {
 /** Starts the site and WebSocket server described by `config`. */
 export async function startServer(config: ServerConfig, log: Logger = createLogger(config.quiet)): Promise<RunningServer> {
   const site = await createSiteHandler(config.root);
-  const limits = new ConnectionLimits(config.maxConnections, config.maxConnectionsPerIp);
+  const limits = new ConnectionLimits(config.maxConnections, config.maxConnectionsPerIp, config.maxConnectionsPerPrefix);
+  const budget = new MemoryBudget(config.memoryBudget);
   const sessions = new Set<Session>();
   let shuttingDown = false;
   let allClosed: (() => void) | null = null;
@@ -87,6 +98,9 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const sessionContext: SessionContext = {
     limits: config,
     log,
+    heldChanged(delta) {
+      budget.change(delta, sessions);
+    },
     closed(session) {
       limits.remove(session.address);
       sessions.delete(session);
@@ -111,7 +125,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     const path = pathOf(req.url);
     if (path === "/healthz") {
       for (const [name, value] of Object.entries(site.headers)) res.setHeader(name, value);
-      const body = JSON.stringify({ status: shuttingDown ? "shutting-down" : "ok", connections: limits.total });
+      const body = JSON.stringify({ status: shuttingDown ? "shutting-down" : "ok", connections: limits.total, bytesHeld: budget.total });
       res.writeHead(shuttingDown ? 503 : 200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
       res.end(body);
     } else if (isWebSocketPath(path)) {
@@ -131,11 +145,16 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       return;
     }
     const address = clientAddress(req);
+    if (budget.nearlyFull) {
+      log({ event: "reject", remote: address, path: pathOf(req.url), status: 503, reason: "server-busy" });
+      socket.end(unavailable("server-busy: the server is short of memory for new connections"));
+      return;
+    }
     const over = limits.tryAdd(address);
     if (over !== null) {
-      const reason = over === "total" ? "too-many-connections" : "too-many-connections-from-address";
+      const [reason, limit] = refusals[over];
       log({ event: "reject", remote: address, path: pathOf(req.url), status: 503, reason });
-      socket.end(unavailable(`${reason}: the server is at its limit of ${over === "total" ? config.maxConnections : config.maxConnectionsPerIp}`));
+      socket.end(unavailable(`${reason}: the server is at its limit of ${config[limit]}`));
       return;
     }
     const session = new Session(socket, newEndpoint(), address, sessionContext);
@@ -205,6 +224,9 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     precompressed: site.precompressed,
     get connections() {
       return limits.total;
+    },
+    get bytesHeld() {
+      return budget.total;
     },
     shutdown,
   };

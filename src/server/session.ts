@@ -3,14 +3,20 @@ import { CloseCode, type RequestHead } from "../protocol/index.ts";
 import type { SandboxEndpoint } from "../sandbox/index.ts";
 import type { ServerConfig } from "./config.ts";
 import type { Logger } from "./log.ts";
+import type { Holder } from "./memory-budget.ts";
 
 /** What every session of one server shares (one object, so a connection costs no closures). */
 export interface SessionContext {
   limits: Pick<ServerConfig, "idleTimeout" | "pongTimeout" | "maxMessageRate" | "maxBufferedBytes">;
   log: Logger;
+  /** Called when the bytes the session holds change by `delta` (the memory budget). */
+  heldChanged(delta: number): void;
   /** Called once the socket has closed. */
   closed(session: Session): void;
 }
+
+/** Unwritten bytes a session evicted for memory may keep while its Close goes out; past this it is dropped. */
+const EVICTION_WRITE_SLACK = 64 * 1024;
 
 const sessionKey = Symbol("ws-lab session");
 type SessionSocket = Socket & { [sessionKey]: Session };
@@ -39,7 +45,7 @@ type Waiting = "handshake" | "idle" | "pong" | "close";
  * need a clock or a socket: idle pings with a pong deadline, the frame rate, the outbound buffer.
  * Time is checked by `tick`, which the server calls for every session from one shared timer.
  */
-export class Session {
+export class Session implements Holder {
   readonly socket: Socket;
   readonly sandbox: SandboxEndpoint;
   readonly address: string;
@@ -52,6 +58,8 @@ export class Session {
   private rateWindowStart = 0;
   private framesBeforeWindow = 0;
   private dropReason: string | null = null;
+  /** Bytes held as last reported to the budget: what the endpoint keeps plus the socket's unwritten bytes. */
+  held = 0;
 
   constructor(socket: Socket, sandbox: SandboxEndpoint, address: string, context: SessionContext) {
     this.socket = socket;
@@ -93,10 +101,25 @@ export class Session {
   drop(reason: string): void {
     this.dropReason ??= reason;
     this.socket.destroy();
+    this.reportHeld();
+  }
+
+  /**
+   * Frees what this connection holds because the server's memory budget is spent: Close 1013 (Try
+   * Again Later: the server is overloaded, the client did nothing wrong and may come back), and
+   * nothing more is read or kept; a client that has not read what was already sent is dropped, as
+   * it would not read the Close in time either.
+   */
+  evict(): void {
+    this.sandbox.abort(CloseCode.TryAgainLater, "server-busy");
+    this.flush();
+    if (this.socket.writableLength > EVICTION_WRITE_SLACK || this.sandbox.state === "handshake") this.drop("server-busy");
   }
 
   /** Acts on a deadline that has passed: ping an idle peer, drop one that never answered. */
   tick(now: number): void {
+    // Writes drain between chunks without telling anyone: the budget hears of it here.
+    this.reportHeld();
     if (now < this.deadline) return;
     if (this.waiting === "idle" || this.waiting === "pong") {
       if (this.heardFromPeer) {
@@ -147,12 +170,14 @@ export class Session {
     } else if (sandbox.state === "closing") {
       this.waitForClose();
     }
+    this.reportHeld();
   }
 
-  /** Cleanup once the socket is gone: the log line and the connection count. */
+  /** Cleanup once the socket is gone: the log line, the connection count and the memory budget. */
   closed(): void {
     const sandbox = this.sandbox;
     if (sandbox.state !== "closed") sandbox.receiveEof();
+    this.reportHeld();
     if (sandbox.endpoint !== null) {
       this.context.log({
         event: "close",
@@ -165,6 +190,15 @@ export class Session {
       });
     }
     this.context.closed(this);
+  }
+
+  private reportHeld(): void {
+    const socket = this.socket;
+    const held = socket.destroyed ? 0 : this.sandbox.bytesHeld + socket.writableLength;
+    if (held === this.held) return;
+    const delta = held - this.held;
+    this.held = held;
+    this.context.heldChanged(delta);
   }
 
   private afterReceive(pending: Promise<void> | undefined): void {

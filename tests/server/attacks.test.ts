@@ -3,8 +3,9 @@
 // server's heap, measured with process.memoryUsage() after a full GC, stays where it was.
 // Each attack is the short version of one in `npm run soak`.
 import { describe, expect, test } from "vitest";
+import { encodeFrame, Opcode } from "../../src/protocol/index.ts";
 import { hex } from "../../src/protocol/test-helpers.ts";
-import { rawWebSocket, serverMemory, spawnServer, type RawConnection, type ServerProcess } from "./helpers.ts";
+import { nextMessage, openWs, rawWebSocket, serverMemory, spawnServer, type RawConnection, type ServerProcess } from "./helpers.ts";
 
 const MiB = 1024 * 1024;
 // The heap the server runs with: a fraction of what the attacks below once made it hold.
@@ -36,6 +37,19 @@ async function flood(raw: RawConnection, frame: Uint8Array, count: number): Prom
 async function healthy(server: ServerProcess): Promise<boolean> {
   const response = await fetch(`http://${server.host}/healthz`);
   return response.status === 200;
+}
+
+/** The bytes the server says its connections hold (`/healthz`). */
+async function bytesHeld(server: ServerProcess): Promise<number> {
+  return ((await (await fetch(`http://${server.host}/healthz`)).json()) as { bytesHeld: number }).bytesHeld;
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 const closeOf = (events: Array<{ type: string }>) => events.find((event) => event.type === "close") as { code: number; reason: string } | undefined;
@@ -92,5 +106,55 @@ describe("attacks on the server, each ending in a close with the heap where it w
     const out = (await ws.raw.closed).length;
     expect(out).toBeLessThan(1000 * 400);
     expect(sent * 6).toBeGreaterThan(out);
+  }, 30_000);
+});
+
+describe("the process-wide memory budget", () => {
+  test("at 90% of it new upgrades get 503; past it the largest holder is closed with 1013; the others and the server carry on", async () => {
+    const server = await spawnServer(
+      [...NO_RATE_LIMIT, "--memory-budget", String(13 * MiB), "--max-message-size", String(8 * MiB), "--max-frame-size", String(8 * MiB)],
+      [`--max-old-space-size=${HEAP_MB}`],
+    );
+    const url = `ws://${server.host}/echo`;
+    const honest = await openWs(url);
+    // Each holder stops one byte short of a 4 MiB frame: its buffer is then exactly 4 MiB.
+    const frame = encodeFrame({ opcode: Opcode.Binary, payload: new Uint8Array(4 * MiB), mask: hex("01 02 03 04") });
+    const holders = [];
+    for (let i = 1; i <= 3; i++) {
+      const holder = await rawWebSocket(server.port);
+      holder.raw.send(frame.subarray(0, frame.length - 1));
+      holders.push(holder);
+      await until(async () => (await bytesHeld(server)) >= i * 4 * MiB);
+    }
+    await expect(openWs(url)).rejects.toThrow(/503/);
+
+    // A 2 MiB message from the honest client takes the total past the budget: a 4 MiB holder goes.
+    honest.send(new Uint8Array(2 * MiB));
+    expect((await nextMessage(honest)).data.length).toBe(2 * MiB);
+    const evicted = await holders[0]!.waitFor((e) => closeOf(e) !== undefined);
+    expect(closeOf(evicted)).toMatchObject({ code: 1013, reason: "server-busy" });
+    expect(holders[1]!.raw.socket.destroyed).toBe(false);
+    expect(holders[2]!.raw.socket.destroyed).toBe(false);
+    await until(async () => (await bytesHeld(server)) <= 8 * MiB);
+    expect(await healthy(server)).toBe(true);
+    (await openWs(url)).close();
+  }, 30_000);
+
+  test("clients that never read: past the budget the largest backlogs are dropped, and the total stays under it", async () => {
+    const budget = 12 * MiB;
+    const server = await spawnServer([...NO_RATE_LIMIT, "--memory-budget", String(budget)], [`--max-old-space-size=${HEAP_MB}`]);
+    const message = encodeFrame({ opcode: Opcode.Binary, payload: new Uint8Array(MiB), mask: hex("01 02 03 04") });
+    const readers = [];
+    for (let i = 0; i < 6; i++) {
+      const reader = await rawWebSocket(server.port);
+      reader.raw.socket.pause();
+      readers.push(reader);
+    }
+    // Each asks for 8 MiB of echoes it never reads: under the per-connection cap, 48 MiB in all.
+    for (let round = 0; round < 8; round++) for (const reader of readers) reader.raw.send(message);
+    await until(async () => server.logs.some((r) => r.event === "close" && r.reason === "server-busy"));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await bytesHeld(server)).toBeLessThanOrEqual(budget);
+    expect(await healthy(server)).toBe(true);
   }, 30_000);
 });

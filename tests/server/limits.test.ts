@@ -113,6 +113,23 @@ describe("connection counts", () => {
   });
 });
 
+describe("connections per network", () => {
+  test("the connection over the per-prefix limit gets 503: one IPv4 /24 or one IPv6 /64 counts as one network", async () => {
+    const server = await startTestServer({ maxConnectionsPerPrefix: 2, trustProxy: true });
+    const url = `ws://${server.host}/echo`;
+    const from = (address: string) => openWs(url, undefined, { headers: { "X-Forwarded-For": address } });
+    await from("203.0.113.7");
+    await from("203.0.113.8");
+    await expect(from("203.0.113.9")).rejects.toThrow(/503/);
+    await from("203.0.114.9");
+    await from("2001:db8::1");
+    await from("2001:db8::ffff:2");
+    await expect(from("2001:db8:0:0:1::3")).rejects.toThrow(/503/);
+    await from("2001:db8:0:1::3");
+    expect(server.logs.filter((r) => r.reason === "too-many-connections-from-network")).toHaveLength(2);
+  });
+});
+
 describe("message rate", () => {
   test("a connection sending more frames per second than allowed gets Close 1008", async () => {
     const server = await startTestServer({ maxMessageRate: 20 });

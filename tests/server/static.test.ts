@@ -116,7 +116,7 @@ describe("security headers", () => {
 describe("/healthz", () => {
   test("reports the number of open WebSocket connections", async () => {
     const before = (await (await fetch(`${base}/healthz`)).json()) as { status: string; connections: number };
-    expect(before).toEqual({ status: "ok", connections: 0 });
+    expect(before).toEqual({ status: "ok", connections: 0, bytesHeld: 0 });
     const ws = await openWs(`ws://${server.host}/echo`);
     const during = (await (await fetch(`${base}/healthz`)).json()) as { connections: number };
     expect(during.connections).toBe(1);

@@ -36,6 +36,8 @@ export const errors = {
   "error.head-too-large": "The upgrade request's head is too large for the server (431)",
   "error.too-many-connections": "The server has as many connections as it allows; try again in a few seconds (503)",
   "error.too-many-connections-from-address": "Too many connections from your address; close one and try again (503)",
+  "error.too-many-connections-from-network": "Too many connections from your network; try again later (503)",
+  "error.server-busy": "The server is short of memory and takes no new connections for now; try again later (503, or close 1013)",
   "error.shutting-down": "The server is restarting and takes no new connections; try again shortly (503)",
   "error.response-malformed": "The server's HTTP response is malformed (§4.1)",
   "error.response-status": "The server answered with a status other than 101 (§4.1)",
