@@ -47,6 +47,8 @@ export const handshakeErrorCodes = [
   "method-not-get",
   "http-version",
   "host-missing",
+  "host-invalid",
+  "host-mismatch",
   "upgrade-not-websocket",
   "connection-not-upgrade",
   "key-missing",

@@ -83,6 +83,12 @@ describe("checking a client's upgrade request", () => {
     expect(result.key).toBe(rfcKey);
   });
 
+  test("an absolute-form target naming the Host, and hosts with ports and IP literals, pass", () => {
+    expect(checkClientRequest(request({}, "GET http://SERVER.example.com/chat HTTP/1.1")).ok).toBe(true);
+    expect(checkClientRequest(request({ Host: "127.0.0.1:4321" })).ok).toBe(true);
+    expect(checkClientRequest(request({ Host: "[::1]:4321" })).ok).toBe(true);
+  });
+
   test("token lists are read case-insensitively", () => {
     expect(checkClientRequest(request({ Upgrade: "WebSocket", Connection: "keep-alive, UPGRADE" })).ok).toBe(true);
   });
@@ -91,6 +97,10 @@ describe("checking a client's upgrade request", () => {
     ["a POST", request({}, "POST /chat HTTP/1.1"), "method-not-get", 405],
     ["HTTP/1.0", request({}, "GET /chat HTTP/1.0"), "http-version", 400],
     ["no Host", request({ Host: null }), "host-missing", 400],
+    ["HTTP/2.0 in a request line", request({}, "GET /chat HTTP/2.0"), "http-version", 400],
+    ["two Host lines (RFC 9112 §3.2)", request({}).replace("\r\n\r\n", "\r\nHost: other.example\r\n\r\n"), "host-invalid", 400],
+    ["Host: a b", request({ Host: "a b" }), "host-invalid", 400],
+    ["an absolute-form target naming another host", request({}, "GET ws://other.example/chat HTTP/1.1"), "host-mismatch", 400],
     ["Upgrade: h2c", request({ Upgrade: "h2c" }), "upgrade-not-websocket", 400],
     ["Connection: keep-alive", request({ Connection: "keep-alive" }), "connection-not-upgrade", 400],
     ["no key", request({ "Sec-WebSocket-Key": null }), "key-missing", 400],

@@ -144,6 +144,11 @@ function tokenList(value: string | undefined): string[] {
     .filter((token) => token !== "");
 }
 
+/** Whether an `Upgrade` header value names the websocket protocol (a case-insensitive token, §4.2.1). */
+export function asksForWebSocket(upgrade: string | undefined): boolean {
+  return tokenList(upgrade).includes("websocket");
+}
+
 /**
  * Reads a `Sec-WebSocket-Protocol` value into its subprotocol names, in the client's order of preference.
  * @throws HandshakeError `protocols-invalid` (400) for a name that is not a token or is repeated (§4.1).
@@ -313,16 +318,17 @@ export function checkClientRequest(
     check("method", request.method, request.method === "GET" ? null : ["method-not-get", 405, "4.2.1", `method ${request.method} is not GET`]),
   );
   const [major = 0, minor = 0] = request.httpVersion.split(".").map(Number);
+  // 4.2.1 asks for "HTTP/1.1 or higher", but a request line is HTTP/1.x (RFC 9112 §2.3): HTTP/2
+  // has none, and carries WebSockets by other means (RFC 8441).
   checks.push(
-    check("http-version", `HTTP/${request.httpVersion}`, major > 1 || (major === 1 && minor >= 1) ? null : [
-      "http-version", 400, "4.2.1", `HTTP/${request.httpVersion} is older than HTTP/1.1`,
+    check("http-version", `HTTP/${request.httpVersion}`, major === 1 && minor >= 1 ? null : [
+      "http-version", 400, "4.2.1", `HTTP/${request.httpVersion} is not HTTP/1.1`,
     ]),
   );
-  const host = get("host");
-  checks.push(check("host", host, host ? null : ["host-missing", 400, "4.2.1", "no host header"]));
+  checks.push(hostCheck(request));
   const upgrade = get("upgrade");
   checks.push(
-    check("upgrade", upgrade, tokenList(upgrade ?? undefined).includes("websocket") ? null : [
+    check("upgrade", upgrade, asksForWebSocket(upgrade ?? undefined) ? null : [
       "upgrade-not-websocket", 400, "4.2.1", "upgrade header does not name websocket",
     ]),
   );
@@ -363,6 +369,29 @@ export function checkClientRequest(
     protocol: chooseSubprotocol(offeredProtocols, options.protocols ?? []),
     extensions,
   };
+}
+
+// RFC 3986 §3.2.2-3.2.3: an IP literal in brackets, or a reg-name / IPv4 address, then an optional port.
+const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9\-._~!$&'()*+;=%]+)(?::\d*)?$/i;
+
+/**
+ * RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1
+ * request message that lacks a Host header field and to any request message that contains more
+ * than one Host header field line or a Host header field with an invalid field value." An
+ * absolute-form target names the host itself (§3.2.2); one naming another host than `Host` asks
+ * this server to act as a proxy for it, which it is not.
+ */
+function hostCheck(request: RequestHead): HandshakeCheck<"host"> {
+  const lines = request.rawHeaders.filter(([name]) => name.toLowerCase() === "host");
+  const host = lines.length === 1 ? lines[0]![1] : (request.headers.get("host") ?? null);
+  if (lines.length === 0) return check("host", null, ["host-missing", 400, "4.2.1", "no host header"]);
+  if (lines.length > 1) return check("host", host, ["host-invalid", 400, "4.2.1", "more than one host header"]);
+  if (!HOST.test(host!)) return check("host", host, ["host-invalid", 400, "4.2.1", `host ${JSON.stringify(host)} is not a host[:port]`]);
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(request.target)?.[1];
+  if (authority !== undefined && authority.toLowerCase() !== host!.toLowerCase()) {
+    return check("host", host, ["host-mismatch", 400, "4.2.1", `the target names ${authority}, the host header ${host}`]);
+  }
+  return check("host", host, null);
 }
 
 const keyMessages = {

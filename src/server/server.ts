@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, ServerResponse, type IncomingMessage, type Server } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { buildHttpError, type RequestHead } from "../protocol/index.ts";
+import { asksForWebSocket, buildHttpError, type RequestHead } from "../protocol/index.ts";
 import { SandboxEndpoint, type SandboxOptions } from "../sandbox/index.ts";
 import type { ServerConfig } from "./config.ts";
 import { ConnectionLimits, type LimitCrossed } from "./connection-limits.ts";
@@ -60,6 +60,21 @@ function requestHead(req: IncomingMessage): RequestHead {
     headers.set(key, previous === undefined ? value : `${previous}, ${value}`);
   }
   return { method: req.method!, target: req.url!, httpVersion: req.httpVersion, headers, rawHeaders };
+}
+
+/**
+ * Answers a request that Node handed over as an upgrade like any other request (Node emits
+ * `upgrade` for every Upgrade header), on a response of our own, then closes the connection.
+ */
+function serveAsHttp(req: IncomingMessage, socket: Socket, handle: (req: IncomingMessage, res: ServerResponse) => void): void {
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket);
+  res.once("finish", () => {
+    res.detachSocket(socket);
+    socket.end();
+  });
+  handle(req, res);
 }
 
 /** node:crypto's SHA-1, so the sandbox answers a handshake synchronously (crypto.subtle is async). */
@@ -140,6 +155,12 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
 
   const onUpgrade = (req: IncomingMessage, duplex: Duplex, head: Buffer) => {
     const socket = duplex as Socket;
+    if (!asksForWebSocket(req.headers.upgrade)) {
+      // RFC 9110 §7.8: a server may ignore an Upgrade it does not speak (h2c, say) and answer in
+      // HTTP/1.1: the page, /healthz, or a WebSocket path's 400, as without the header.
+      serveAsHttp(req, socket, onRequest);
+      return;
+    }
     if (shuttingDown) {
       socket.end(unavailable("shutting-down: the server is restarting"));
       return;

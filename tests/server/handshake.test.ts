@@ -19,6 +19,28 @@ function body(response: string): string {
   return response.slice(response.indexOf("\r\n\r\n") + 4);
 }
 
+describe("an Upgrade header that does not ask for websocket", () => {
+  const h2c = (path: string) => `GET ${path} HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n`;
+
+  test("on a page is ignored (RFC 9110 §7.8): the page is served over HTTP/1.1", async () => {
+    const response = await exchange(h2c("/en/"));
+    expect(response).toMatch(/^HTTP\/1\.1 200 /);
+    expect(body(response)).toContain("lesson text");
+  });
+
+  test("on /healthz is ignored: the health report is served", async () => {
+    const response = await exchange(h2c("/healthz"));
+    expect(response).toMatch(/^HTTP\/1\.1 200 /);
+    expect(body(response)).toContain(`"status":"ok"`);
+  });
+
+  test("on a WebSocket path gets the handshake's 400, as a plain GET would", async () => {
+    const response = await exchange(h2c("/echo"));
+    expect(response).toMatch(/^HTTP\/1\.1 400 /);
+    expect(body(response)).toMatch(/^upgrade-not-websocket: /);
+  });
+});
+
 describe("opening handshake over TCP", () => {
   test("§1.3: the sample key gets 101 with s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", async () => {
     const raw = await rawConnect(server.port);
@@ -48,6 +70,10 @@ describe("opening handshake over TCP", () => {
     ["an origin that is neither same-origin, localhost nor listed", upgradeRequest("h", "/echo", { Origin: "https://evil.example" }), /^HTTP\/1\.1 403 /, /^origin-forbidden: /],
     ["a plain GET of /echo without upgrade headers", "GET /echo HTTP/1.1\r\nHost: h\r\n\r\n", /^HTTP\/1\.1 400 /, /^upgrade-not-websocket: /],
     ["a request line that is not HTTP", "HELLO\r\n\r\n", /^HTTP\/1\.1 400 /, /./],
+    ["two Host lines (RFC 9112 §3.2)", upgradeRequest("h").replace("Host: h\r\n", "Host: h\r\nHost: other\r\n"), /^HTTP\/1\.1 400 /, /^host-invalid: /],
+    ["Host: a b", upgradeRequest("a b"), /^HTTP\/1\.1 400 /, /^host-invalid: /],
+    ["an HTTP/2.0 request line", upgradeRequest("h").replace("HTTP/1.1", "HTTP/2.0"), /^HTTP\/1\.1 400 /, /^http-version: /],
+    ["an absolute-form target naming another host", upgradeRequest("h").replace("GET /echo", "GET ws://other.example/echo"), /^HTTP\/1\.1 400 /, /^host-mismatch: /],
   ];
   for (const [what, request, status, reason] of cases) {
     test(`${what} is refused with the right status and a one-line reason, then the connection closes`, async () => {
