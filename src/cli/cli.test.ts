@@ -54,6 +54,24 @@ describe("ws-lab decode", () => {
     expect(wsLab(["decode", "81 85 37 fa"]).stdout).toContain("waiting for its maskingKey");
   });
 
+  for (const raw of ["", "0x10", "1e1", " 5", "5.0"]) {
+    test(`--max-payload ${JSON.stringify(raw)} is refused with exit 2, not read as a number`, () => {
+      const result = wsLab(["decode", "--max-payload", raw, "81 80 00 00 00 00"]);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain("--max-payload must be a whole number");
+    });
+  }
+
+  test("--json prints its error object on stdout for unusable input too, with exit 2", () => {
+    const hex = wsLab(["decode", "--json", "81 zz"]);
+    expect(hex.status).toBe(2);
+    expect(JSON.parse(hex.stdout)).toMatchObject({ frames: [], error: { code: "invalid-hex", closeCode: null }, waitingFor: null });
+    const option = wsLab(["decode", "--json", "--max-payload", "1e1", "81 80 00 00 00 00"]);
+    expect(option.status).toBe(2);
+    expect(JSON.parse(option.stdout).error).toMatchObject({ code: "usage", message: "--max-payload must be a whole number, not '1e1'" });
+    expect(JSON.parse(wsLab(["decode", "--json", "--bogus"]).stdout).error.code).toBe("usage");
+  });
+
   test("input that is not hex exits 2 and names the bad character", () => {
     const result = wsLab(["decode", "81 zz"]);
     expect(result.status).toBe(2);

@@ -9,8 +9,31 @@ export interface Command {
 /** Exit statuses shared by every subcommand. */
 export const Exit = { Ok: 0, ProtocolError: 1, Usage: 2 } as const;
 
-/** Wrong invocation: the message says what was wrong and how to fix it; it exits with status 2. */
-export class UsageProblem extends Error {}
+/**
+ * Wrong invocation: the message says what was wrong and how to fix it; it exits with status 2.
+ * `code` is stable, for a JSON error object: `usage` or, for input that is not hex, `invalid-hex`.
+ */
+export class UsageProblem extends Error {
+  readonly code: "usage" | "invalid-hex";
+
+  constructor(message: string, code: "usage" | "invalid-hex" = "usage") {
+    super(message);
+    this.code = code;
+  }
+}
+
+/**
+ * A count or size given on the command line: decimal digits only, so "", " 5", "0x10" and "1e1",
+ * which Number() would take, are refused rather than read as something the user did not write.
+ * @throws UsageProblem naming the option, for anything else or a value below `min`.
+ */
+export function wholeNumber(option: string, raw: string, min = 0): number {
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new UsageProblem(`--${option} must be a whole number${min > 0 ? ` of at least ${min}` : ""}, not '${raw}'`);
+  }
+  return value;
+}
 
 /**
  * Parses options with node:util, turning its errors into a UsageProblem that points at `--help`.

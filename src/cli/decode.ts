@@ -1,5 +1,5 @@
 import { decodeStream, HexError, opcodeName, parseHex, toHex, type DecodedFrame } from "../protocol/index.ts";
-import { byteCount, Exit, parseOptions, readStdin, UsageProblem } from "./command.ts";
+import { byteCount, Exit, parseOptions, readStdin, UsageProblem, wholeNumber } from "./command.ts";
 
 export const summary = "decode WebSocket frames from hex and check them as the receiving side";
 
@@ -11,7 +11,8 @@ frame and applies the receiving side's rules of RFC 6455. Spaces, 0x prefixes an
 Options:
   --role server|client  who receives the bytes (default server: client frames must be masked)
   --max-payload N       largest message in bytes before failing with 1009
-  --json                print one JSON object: {"frames":[...],"error":...,"waitingFor":...}
+  --json                print one JSON object: {"frames":[...],"error":...,"waitingFor":...}, also
+                        for unusable input (then "error" is {"code":"usage"|"invalid-hex","message":...})
   --help                show this help
 
 Exit status: 0 valid, 1 protocol error, 2 unusable input (not hex, bad options).
@@ -54,6 +55,18 @@ function describe(frame: DecodedFrame, index: number): string {
 }
 
 export async function run(args: string[]): Promise<number> {
+  try {
+    return await decode(args);
+  } catch (error) {
+    // With --json, a script reads stdout: the problem goes there as well as to stderr (by main).
+    if (error instanceof UsageProblem && args.includes("--json")) {
+      console.log(JSON.stringify({ frames: [], error: { code: error.code, closeCode: null, message: error.message }, waitingFor: null }));
+    }
+    throw error;
+  }
+}
+
+async function decode(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions("decode", args, {
     json: { type: "boolean" },
     role: { type: "string", default: "server" },
@@ -66,10 +79,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const role = values.role;
   if (role !== "server" && role !== "client") throw new UsageProblem(`--role must be 'server' or 'client', not '${role}'`);
-  const maxPayload = values["max-payload"] === undefined ? undefined : Number(values["max-payload"]);
-  if (maxPayload !== undefined && !(Number.isInteger(maxPayload) && maxPayload >= 0)) {
-    throw new UsageProblem(`--max-payload must be a whole number of bytes, not '${values["max-payload"]}'`);
-  }
+  const maxPayload = values["max-payload"] === undefined ? undefined : wholeNumber("max-payload", values["max-payload"]);
   if (positionals.length === 0 && process.stdin.isTTY) {
     throw new UsageProblem("no input: pass hex bytes as arguments or pipe them in. Example: ws-lab decode 81 05 48 65 6c 6c 6f");
   }
@@ -79,7 +89,7 @@ export async function run(args: string[]): Promise<number> {
     bytes = parseHex(text);
   } catch (error) {
     if (!(error instanceof HexError)) throw error;
-    throw new UsageProblem(`${error.message}; write bytes as hex pairs such as '81 05 48 65' (spaces, 0x and colons are allowed)`);
+    throw new UsageProblem(`${error.message}; write bytes as hex pairs such as '81 05 48 65' (spaces, 0x and colons are allowed)`, "invalid-hex");
   }
   const result = decodeStream(bytes, { role, maxPayload });
   const error = result.error && { code: result.error.code, closeCode: result.error.closeCode, message: result.error.message };
