@@ -1,18 +1,17 @@
-import { connect as connectTcp } from "node:net";
+import { connect as connectTcp, isIP, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
-import { isIP } from "node:net";
 import { createInterface, type Interface } from "node:readline";
 import { completeLine } from "../terminal/commands.ts";
 import { toAnsi } from "../terminal/ansi.ts";
 import { TerminalSession } from "../terminal/session.ts";
-import { CoreClient } from "../terminal/transports/coreClient.ts";
+import { CoreClient, type ClientTarget } from "../terminal/transports/coreClient.ts";
 import type { Emit, TransportEvent } from "../terminal/transports/transport.ts";
 import { openVirtual } from "../terminal/transports/virtual.ts";
-import { Exit, parseOptions } from "./command.ts";
+import { Exit, parseOptions, wholeNumber } from "./command.ts";
 
 export const summary = "talk to a WebSocket server with the echo terminal's commands, showing every frame";
 
-const usage = `Usage: ws-lab connect [<url>] [--protocol p,...]
+const usage = `Usage: ws-lab connect [<url>] [--protocol p,...] [--max-payload N] [--max-frame-size N] [--handshake-timeout MS]
 
 Opens a WebSocket connection over TCP (TLS for wss://) and reads the echo terminal's commands:
 send <text>, send --hex <bytes>, send --fragments N <text>, ping, close [code] [reason],
@@ -23,20 +22,27 @@ Commands come from standard input when it is not a terminal, one per line; at th
 input the connection is closed with 1000.
 
 Options:
-  --protocol p,...  offer these subprotocols (Sec-WebSocket-Protocol)
-  --help            show this help
+  --protocol p,...          offer these subprotocols (Sec-WebSocket-Protocol)
+  --max-payload N           largest message accepted from the server, in bytes (default 16777216; 1009 above it)
+  --max-frame-size N        largest frame accepted, refused from its header (default 16777216; 1009 above it)
+  --handshake-timeout MS    give up when no 101 has arrived after this long (default 10000)
+  --help                    show this help
 
-Exit status: 0 after a connection, 1 when none could be opened, 2 for bad options.
+A response head longer than 16 KiB is refused too. Exit status: 0 after a connection, 1 when
+none could be opened (refused, unreachable, or no answer in time), 2 for bad options.
 
 Example:
   printf 'send hello\\nclose\\n' | ws-lab connect ws://127.0.0.1:4321/echo`;
 
+/** What the server may make the client hold. */
+type Limits = Pick<ClientTarget, "maxPayload" | "maxFrameSize">;
+
 /** A TCP (or TLS) socket under the core's client. */
-function openTcp(url: URL, protocols: readonly string[], emit: Emit): CoreClient {
+function openTcp(url: URL, protocols: readonly string[], limits: Limits, emit: Emit): { client: CoreClient; socket: Socket } {
   const secure = url.protocol === "wss:";
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = Number(url.port) || (secure ? 443 : 80);
-  const client = new CoreClient("tcp", url.href, { host: url.host, path: `${url.pathname}${url.search}`, protocols }, emit);
+  const client = new CoreClient("tcp", url.href, { host: url.host, path: `${url.pathname}${url.search}`, protocols, ...limits }, emit);
   const socket = secure ? connectTls({ host, port, servername: isIP(host) ? undefined : host }) : connectTcp({ host, port });
   let connected = false;
   socket.once(secure ? "secureConnect" : "connect", () => {
@@ -50,7 +56,7 @@ function openTcp(url: URL, protocols: readonly string[], emit: Emit): CoreClient
     emit({ type: "unreachable", detail: error.message });
   });
   socket.on("close", () => connected && client.receiveEnd());
-  return client;
+  return { client, socket };
 }
 
 /** Resolves once `settled` says so for an event, or after `ms` without any event. */
@@ -83,12 +89,21 @@ const ends = (event: TransportEvent) => ["closed", "unreachable", "handshake-fai
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseOptions("connect", args, {
     protocol: { type: "string", multiple: true },
+    "max-payload": { type: "string" },
+    "max-frame-size": { type: "string" },
+    "handshake-timeout": { type: "string", default: "10000" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
     console.log(usage);
     return Exit.Ok;
   }
+  const limits: Limits = {
+    maxPayload: values["max-payload"] === undefined ? undefined : wholeNumber("max-payload", values["max-payload"], 1),
+    maxFrameSize: values["max-frame-size"] === undefined ? undefined : wholeNumber("max-frame-size", values["max-frame-size"], 1),
+  };
+  const handshakeTimeout = wholeNumber("handshake-timeout", values["handshake-timeout"], 1);
+  let socket: Socket | null = null;
   const protocols = (values.protocol ?? []).flatMap((value) => value.split(",")).map((p) => p.trim()).filter(Boolean);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const colour = interactive && !process.env.NO_COLOR;
@@ -110,8 +125,12 @@ export async function run(args: string[]): Promise<number> {
   const session: TerminalSession = new TerminalSession({
     lang: "en",
     output: { line: (line) => write(toAnsi(line, colour)), clear: () => interactive && process.stdout.write("\x1b[H\x1b[2J\x1b[3J") },
-    open: (target, offered, emit) =>
-      target.kind === "virtual" ? openVirtual(target.path, offered, emit) : openTcp(target.url, offered, emit),
+    open: (target, offered, emit) => {
+      if (target.kind === "virtual") return openVirtual(target.path, offered, emit);
+      const tcp = openTcp(target.url, offered, limits, emit);
+      socket = tcp.socket;
+      return tcp.client;
+    },
     onEvent: (event) => {
       if (event.type === "open") opened = true;
       watch.seen(event);
@@ -120,8 +139,16 @@ export async function run(args: string[]): Promise<number> {
 
   session.connect(positionals[0] ?? null, protocols);
   if (!session.transport) return Exit.Usage;
-  await watch.until((event) => event.type === "open" || ends(event), 10_000);
-  if (!opened) return Exit.ProtocolError;
+  let ended = false;
+  await watch.until((event) => event.type === "open" || (ended = ends(event)), handshakeTimeout);
+  if (!opened) {
+    // A silent server, or one that trickles its answer forever: without a 101 in time the socket
+    // is destroyed (not half-closed, which such a server would ignore), so the process can end.
+    if (!ended) console.error(`ws-lab connect: no answer to the opening handshake within ${handshakeTimeout} ms; giving up`);
+    session.transport.abort();
+    (socket as Socket | null)?.destroy();
+    return Exit.ProtocolError;
+  }
 
   if (!interactive) {
     const lines = createInterface({ input: process.stdin, terminal: false });
@@ -136,6 +163,7 @@ export async function run(args: string[]): Promise<number> {
       await watch.until(ends, 2_000);
     }
     session.transport.abort();
+    (socket as Socket | null)?.destroy();
     return Exit.Ok;
   }
 
@@ -170,5 +198,6 @@ export async function run(args: string[]): Promise<number> {
     await watch.until(ends, 2_000);
   }
   session.transport.abort();
+  (socket as Socket | null)?.destroy();
   return Exit.Ok;
 }

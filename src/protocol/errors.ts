@@ -60,6 +60,7 @@ export const handshakeErrorCodes = [
   "extensions-invalid",
   "origin-forbidden",
   "response-malformed",
+  "response-head-too-large",
   "response-status",
   "response-upgrade",
   "response-connection",

@@ -1,4 +1,5 @@
 import { HandshakeError, type HandshakeErrorCode, type HandshakeStatus } from "./errors.ts";
+import { GrowingBytes } from "./growing.ts";
 import { fromBase64, toBase64 } from "./base64.ts";
 import { toHex } from "./hex.ts";
 import { defaultRandomBytes, type RandomBytes } from "./random.ts";
@@ -82,6 +83,60 @@ export function findHeadEnd(bytes: Uint8Array, from = 0): number {
     if (bytes[i] === 10 && bytes[i - 1] === 13 && bytes[i - 2] === 10 && bytes[i - 3] === 13) return i + 1;
   }
   return -1;
+}
+
+/** A complete HTTP head and the bytes that came after it in the same chunks (already frames). */
+export interface HeadSplit {
+  head: Uint8Array;
+  rest: Uint8Array;
+}
+
+/**
+ * An HTTP head arriving in chunks cut anywhere: gathered in one growing array, each byte scanned
+ * once for the blank line (a peer that sends an endless header line costs linear time), and
+ * refused once it is longer than `maxSize` without ending.
+ */
+export class HeadBuffer {
+  /** The head went past `maxSize` without its blank line; nothing more is kept. */
+  tooLarge = false;
+  private readonly maxSize: number;
+  private readonly buffer = new GrowingBytes();
+
+  constructor(maxSize: number) {
+    this.maxSize = maxSize;
+  }
+
+  /** Bytes kept while the head is incomplete. */
+  get bytesHeld(): number {
+    return this.buffer.bytesHeld;
+  }
+
+  /** Adds a chunk; returns the head and what follows it once the blank line is in, else null. */
+  push(chunk: Uint8Array): HeadSplit | null {
+    if (this.tooLarge) return null;
+    const buffer = this.buffer;
+    const before = buffer.length;
+    let bytes = chunk;
+    if (before > 0) {
+      buffer.reserve(before + chunk.length, Number.MAX_SAFE_INTEGER).set(chunk, before);
+      buffer.length = before + chunk.length;
+      bytes = buffer.bytes.subarray(0, buffer.length);
+    }
+    // The blank line may straddle the chunks: look again from just before the new bytes.
+    const end = findHeadEnd(bytes, Math.max(0, before - 3));
+    if (end !== -1 && end <= this.maxSize) {
+      buffer.take();
+      return { head: bytes.subarray(0, end), rest: bytes.subarray(end) };
+    }
+    if (bytes.length > this.maxSize) {
+      this.tooLarge = true;
+      buffer.take();
+    } else if (before === 0) {
+      buffer.reserve(chunk.length, Number.MAX_SAFE_INTEGER).set(chunk);
+      buffer.length = chunk.length;
+    }
+    return null;
+  }
 }
 
 function headLines(input: string | Uint8Array): string[] {

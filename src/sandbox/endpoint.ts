@@ -6,10 +6,9 @@ import {
   computeAccept,
   computeAcceptWith,
   Connection,
-  findHeadEnd,
   HandshakeError,
   httpErrorFor,
-  joinBytes,
+  HeadBuffer,
   Opcode,
   type ClientRequestCheck,
   type ConnectionEvent,
@@ -108,7 +107,7 @@ export class SandboxEndpoint {
   /** The accept key being computed (crypto.subtle), with the chunks that arrived meanwhile chained on. */
   private pending: Promise<void> | null = null;
   /** The request head so far, until its blank line arrives; released once it is answered. */
-  private head: Uint8Array | null = null;
+  private head: HeadBuffer | null = null;
   private rejected = false;
   /** The HTTP response (a 101 or an error) until `output` hands it out; frames come from the connection. */
   private response: Uint8Array | null = null;
@@ -132,7 +131,7 @@ export class SandboxEndpoint {
 
   /** Bytes this endpoint keeps between calls: a partial request head, or what its connection holds. */
   get bytesHeld(): number {
-    return (this.head?.length ?? 0) + (this.response?.length ?? 0) + (this.connection?.bytesHeld ?? 0);
+    return (this.head?.bytesHeld ?? 0) + (this.response?.length ?? 0) + (this.connection?.bytesHeld ?? 0);
   }
 
   /** Where the endpoint stands. */
@@ -239,19 +238,14 @@ export class SandboxEndpoint {
   }
 
   private receiveHead(bytes: Uint8Array): Promise<void> | undefined {
-    const before = this.head;
-    const buffered = before === null ? bytes : joinBytes([before, bytes]);
     const maxHeadSize = this.options.maxHeadSize ?? DEFAULT_MAX_HEAD_SIZE;
-    // The blank line may straddle the chunks: look again from just before the new bytes.
-    const end = findHeadEnd(buffered, before === null ? 0 : Math.max(0, before.length - 3));
-    if (end === -1 || end > maxHeadSize) {
-      if (buffered.length > maxHeadSize) this.reject(null, 431, "head-too-large", `request head is over ${maxHeadSize} bytes`);
-      else this.head = buffered;
-      return undefined;
-    }
+    const head = (this.head ??= new HeadBuffer(maxHeadSize));
+    const split = head.push(bytes);
+    if (head.tooLarge) this.reject(null, 431, "head-too-large", `request head is over ${maxHeadSize} bytes`);
+    if (split === null) return undefined;
     this.head = null;
     // 4.2.2 / 5: bytes after the blank line are already frames (a client may send right away).
-    return this.answer(buffered.subarray(0, end), buffered.subarray(end));
+    return this.answer(split.head, split.rest);
   }
 
   /** Answers the request head, then reads `rest` as frames; a promise only while the accept key is computed. */

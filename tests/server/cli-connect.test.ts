@@ -1,13 +1,17 @@
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createServer, type Server, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
 import { t } from "../../src/i18n/index.ts";
+import { computeAcceptWith } from "../../src/protocol/index.ts";
 import { startTestServer, type TestServer } from "./helpers.ts";
 
 const bin = fileURLToPath(new URL("../../bin/ws-lab.mjs", import.meta.url));
 
 /** Runs `ws-lab connect` with `input` piped to it (the server runs in this process, so no spawnSync). */
-function connect(args: string[], input: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function connect(args: string[], input: string): Promise<{ status: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, "connect", ...args], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
     let stdout = "";
@@ -17,7 +21,7 @@ function connect(args: string[], input: string): Promise<{ status: number | null
     const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
     child.on("close", (status) => {
       clearTimeout(timer);
-      resolve({ status, stdout, stderr });
+      resolve({ status, stdout, stderr, ms: Date.now() - started });
     });
     child.stdin.end(input);
   });
@@ -86,4 +90,93 @@ describe("ws-lab connect", () => {
     expect(result.stdout).toContain("raw: 'z' (character 2) is not a hex digit");
     expect(result.stdout).toContain("← text, 5 bytes: after");
   });
+});
+
+/** A hostile server on a free port: `behave` gets each socket; stopped after the test. */
+async function hostile(behave: (socket: Socket, request: Promise<string>) => void): Promise<{ url: string; server: Server }> {
+  const server = createServer((socket) => {
+    socket.on("error", () => {});
+    const request = new Promise<string>((resolve) => {
+      let head = "";
+      socket.on("data", (chunk) => {
+        head += chunk.toString("latin1");
+        if (head.includes("\r\n\r\n")) resolve(head);
+      });
+    });
+    behave(socket, request);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address() as { port: number };
+  return { url: `ws://127.0.0.1:${address.port}/echo`, server };
+}
+
+/** The 101 a real server would send for the request's key. */
+function switching(request: string): string {
+  const key = /Sec-WebSocket-Key: (\S+)/i.exec(request)![1]!;
+  const accept = computeAcceptWith(key, (data) => createHash("sha1").update(data).digest());
+  return `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`;
+}
+
+describe("ws-lab connect against a hostile server", () => {
+  test("a server that accepts TCP and never answers: the handshake timeout ends the process with exit 1 and says why", async () => {
+    const { url, server } = await hostile(() => {});
+    const result = await connect([url, "--handshake-timeout", "500"], "send hello\n");
+    server.close();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("no answer to the opening handshake within 500 ms");
+    expect(result.ms).toBeLessThan(8000);
+  });
+
+  test("a tarpit that trickles its response a byte at a time is given up on at the same timeout", async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const { url, server } = await hostile((socket) => {
+      let i = 0;
+      const text = "HTTP/1.1 101 Switching Protocols\r\nX-Slow: " + "a".repeat(1000);
+      timers.push(setInterval(() => socket.writable && socket.write(text[i++ % text.length]!), 50));
+    });
+    const result = await connect([url, "--handshake-timeout", "500"], "send hello\n");
+    for (const timer of timers) clearInterval(timer);
+    server.close();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("no answer to the opening handshake within 500 ms");
+  });
+
+  test("an endless header line is refused once the head passes 16 KiB", async () => {
+    const { url, server } = await hostile((socket) => {
+      socket.write("HTTP/1.1 101 Switching Protocols\r\nX-Endless: ");
+      const line = Buffer.alloc(64 * 1024, "a");
+      const pump = () => {
+        while (socket.writable && socket.write(line));
+      };
+      socket.on("drain", pump);
+      pump();
+    });
+    const result = await connect([url], "send hello\n");
+    server.close();
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(t("en", "error.response-head-too-large"));
+  });
+
+  test("a frame announcing 2^53 - 1 bytes fails the connection with 1009 from its header", async () => {
+    const { url, server } = await hostile(async (socket, request) => {
+      socket.write(switching(await request));
+      socket.write(Buffer.from("827f001fffffffffffff", "hex"));
+      const filler = Buffer.alloc(64 * 1024);
+      const pump = () => {
+        while (socket.writable && socket.write(filler));
+      };
+      socket.on("drain", pump);
+      pump();
+    });
+    const result = await connect([url, "--max-frame-size", "1048576"], "status\n");
+    server.close();
+    expect(result.stdout).toContain(t("en", "error.frame-too-big"));
+  });
+
+  for (const raw of ["0x10", "1e1", ""]) {
+    test(`--max-payload ${JSON.stringify(raw)} is refused with exit 2`, async () => {
+      const result = await connect(["ws://127.0.0.1:1/echo", "--max-payload", raw], "");
+      expect(result.status).toBe(2);
+    });
+  }
 });

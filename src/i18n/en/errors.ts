@@ -42,6 +42,7 @@ export const errors = {
   "error.server-busy": "The server is short of memory and takes no new connections for now; try again later (503, or close 1013)",
   "error.shutting-down": "The server is restarting and takes no new connections; try again shortly (503)",
   "error.response-malformed": "The server's HTTP response is malformed (§4.1)",
+  "error.response-head-too-large": "The server's response head is too long; the client gave up reading it",
   "error.response-status": "The server answered with a status other than 101 (§4.1)",
   "error.response-upgrade": "The response's Upgrade header is not “websocket” (§4.1)",
   "error.response-connection": "The response's Connection header lacks “Upgrade” (§4.1)",

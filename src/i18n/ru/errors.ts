@@ -43,6 +43,7 @@ export const errors = {
   "error.server-busy": "Серверу сейчас не хватает памяти, и он не принимает новых соединений; попробуйте позже (503 или код закрытия 1013)",
   "error.shutting-down": "Сервер перезапускается и не принимает новых соединений; попробуйте чуть позже (503)",
   "error.response-malformed": "HTTP-ответ сервера составлен неверно (§4.1)",
+  "error.response-head-too-large": "Заголовок ответа сервера слишком длинный; клиент перестал его читать",
   "error.response-status": "Сервер ответил не статусом 101 (§4.1)",
   "error.response-upgrade": "В ответе заголовок Upgrade — не «websocket» (§4.1)",
   "error.response-connection": "В заголовке Connection ответа нет «Upgrade» (§4.1)",

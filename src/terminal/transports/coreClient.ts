@@ -2,8 +2,8 @@ import {
   buildClientRequest,
   checkServerResponse,
   Connection,
-  findHeadEnd,
   generateKey,
+  HeadBuffer,
   InvalidStateError,
   Opcode,
   readRefusal,
@@ -22,14 +22,21 @@ export interface ByteLink {
   end(): void;
 }
 
-/** Where and how to open the connection. */
+/** Where and how to open the connection, and what a server may make us hold. */
 export interface ClientTarget {
   host: string;
   path: string;
   protocols: readonly string[];
   origin?: string;
   randomBytes?: RandomBytes;
+  /** Largest message from the server (1009 above it); `DEFAULT_CLIENT_LIMITS` by default. */
+  maxPayload?: number;
+  /** Largest frame from the server, refused from its header (1009 above it). */
+  maxFrameSize?: number;
 }
+
+/** What a client holds at most unless told otherwise: a 16 KiB response head, 16 MiB messages and frames. */
+export const DEFAULT_CLIENT_LIMITS = { maxHeadSize: 16 * 1024, maxPayload: 16 * 1024 * 1024, maxFrameSize: 16 * 1024 * 1024 } as const;
 
 const encoder = new TextEncoder();
 const latin1 = new TextDecoder("latin1");
@@ -65,7 +72,7 @@ export class CoreClient implements Transport {
   private readonly key: string;
   private link: ByteLink | null = null;
   private connection: Connection | null = null;
-  private head: Uint8Array = new Uint8Array(0);
+  private readonly head = new HeadBuffer(DEFAULT_CLIENT_LIMITS.maxHeadSize);
   private handshake: Promise<void> | null = null;
   /** A non-101 answer whose body is still arriving: the reason is in its first line. */
   private refusal: { response: ResponseHead; code: string; body: Uint8Array } | null = null;
@@ -119,11 +126,12 @@ export class CoreClient implements Transport {
       this.handshake = this.handshake.then(() => this.receive(bytes));
       return;
     }
-    const head = concat(this.head, bytes);
-    this.head = head;
-    const end = findHeadEnd(head);
-    if (end === -1) return;
-    this.handshake = this.answer(head.subarray(0, end), head.subarray(end));
+    const split = this.head.push(bytes);
+    if (this.head.tooLarge) {
+      this.fail("response-head-too-large", null, null);
+      return;
+    }
+    if (split !== null) this.handshake = this.answer(split.head, split.rest);
   }
 
   /** The server closed the stream. */
@@ -161,7 +169,12 @@ export class CoreClient implements Transport {
     }
     this.protocol = check.protocol;
     // The terminal shows every frame's bytes as they arrived.
-    this.connection = new Connection("client", { randomBytes: this.target.randomBytes, frameEvents: "withBytes" });
+    this.connection = new Connection("client", {
+      randomBytes: this.target.randomBytes,
+      frameEvents: "withBytes",
+      maxPayload: this.target.maxPayload ?? DEFAULT_CLIENT_LIMITS.maxPayload,
+      maxFrameSize: this.target.maxFrameSize ?? DEFAULT_CLIENT_LIMITS.maxFrameSize,
+    });
     this.handshake = null;
     this.emit({ type: "open", protocol: check.protocol });
     // 4.1: bytes after the response head are already frames from the server.
