@@ -93,6 +93,30 @@ function unavailable(reason: string): string {
   return buildHttpError(503, reason, { "Retry-After": "5" });
 }
 
+// How long shutdown keeps reading before the 1001, at most, while clients are still sending.
+const SHUTDOWN_READ_MS = 100;
+
+/**
+ * Lets every socket deliver what was already in its receive buffer when shutdown began, so those
+ * messages are answered before the Close 1001 (after it, 5.5.1 forbids answering them). One turn of
+ * the event loop reads every socket that is readable; turns go on while some session still receives
+ * (a buffer larger than one turn reads), for at most SHUTDOWN_READ_MS.
+ */
+async function readWhatIsBuffered(sessions: Iterable<Session>): Promise<void> {
+  const received = () => {
+    let chunks = 0;
+    for (const session of sessions) chunks += session.chunksReceived;
+    return chunks;
+  };
+  const deadline = Date.now() + SHUTDOWN_READ_MS;
+  let before = -1;
+  // The poll phase, where sockets are read, comes between a timer and the check phase (setImmediate).
+  while (received() !== before && Date.now() < deadline) {
+    before = received();
+    await new Promise((resolve) => setTimeout(() => setImmediate(resolve), 0));
+  }
+}
+
 /** Starts the site and WebSocket server described by `config`. */
 export async function startServer(config: ServerConfig, log: Logger = createLogger(config.quiet)): Promise<RunningServer> {
   const site = await createSiteHandler(config.root);
@@ -224,6 +248,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
         allClosed = resolve;
         if (sessions.size === 0) resolve();
       });
+      await readWhatIsBuffered(sessions);
       for (const session of sessions) session.shutdown();
       const grace = setTimeout(() => {
         for (const session of sessions) session.drop("shutdown grace period over");

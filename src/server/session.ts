@@ -58,6 +58,8 @@ export class Session implements Holder {
   private rateWindowStart = 0;
   private framesBeforeWindow = 0;
   private dropReason: string | null = null;
+  /** Chunks read from the socket, for shutdown to see when the client has stopped sending. */
+  chunksReceived = 0;
   /** Bytes held as last reported to the budget: what the endpoint keeps plus the socket's unwritten bytes. */
   held = 0;
 
@@ -83,6 +85,7 @@ export class Session implements Holder {
   /** Bytes from the client. */
   receive(chunk: Uint8Array): void {
     this.heardFromPeer = true;
+    this.chunksReceived++;
     this.allowFrames();
     this.afterReceive(this.sandbox.receive(chunk));
   }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { closeEvent, openWs, rawConnect, rawWebSocket, spawnServer } from "./helpers.ts";
+import { encodeFrame, Opcode } from "../../src/protocol/index.ts";
+import { closeEvent, openWs, rawConnect, rawWebSocket, spawnServer, startTestServer } from "./helpers.ts";
 
 describe("graceful shutdown", () => {
   test("SIGTERM: a message fully received before the signal is echoed, then Close 1001, then exit 0", async () => {
@@ -27,6 +28,25 @@ describe("graceful shutdown", () => {
     const closes = server.logs.filter((r) => r.event === "close");
     expect(closes.map((r) => r.code)).toEqual([1001, 1001]);
     expect(closes.every((r) => typeof r.durationMs === "number" && r.remote === "127.0.0.1")).toBe(true);
+  });
+
+  test("shutdown with messages waiting in the socket buffers: every one is echoed before the 1001, on every connection", async () => {
+    // In this process the server reads nothing until the test yields: the bursts are in its sockets'
+    // buffers, unread, when shutdown starts, as when SIGTERM and data arrive together.
+    const server = await startTestServer({ shutdownGrace: 300 });
+    const clients = await Promise.all(Array.from({ length: 10 }, () => rawWebSocket(server.port)));
+    const burst = Buffer.concat(Array.from({ length: 16 }, (_, i) => encodeFrame({ opcode: Opcode.Text, payload: `message ${i}`, mask: true })));
+    for (const client of clients) client.raw.send(burst);
+    const stopped = server.shutdown();
+    const echoed = await Promise.all(
+      clients.map(async (client) => {
+        const events = await client.waitFor((e) => e.some((x) => x.type === "close"));
+        expect(events.find((e) => e.type === "close")).toMatchObject({ code: 1001 });
+        return events.filter((e) => e.type === "text").length;
+      }),
+    );
+    expect(echoed).toEqual(clients.map(() => 16));
+    await stopped;
   });
 
   test("after the signal the port is closed to new connections", async () => {
