@@ -2,6 +2,8 @@
 // server's event loop. Prints one JSON line with its results.
 //   echo:   node bench/server-load.ts echo <ws-url> <clients> <inFlight> <warmupMs> <measureMs> <messageBytes>
 //   idle:   node bench/server-load.ts idle <ws-url> <connections>   (opens them, prints, waits for stdin to close)
+//   shape:  node bench/server-load.ts shape <ws-url> <text|binary> <bytes> <fragmentBytes|0> <messages>
+//           (sends one message at a time, in fragments if asked, and waits for its echo; prints the ms taken)
 import WebSocket from "ws";
 
 const [mode, url, ...rest] = process.argv.slice(2);
@@ -66,14 +68,48 @@ async function idle(connections: number) {
   for (const ws of sockets) ws.terminate();
 }
 
+/** Round trips of one message shape over one connection, one at a time; resolves with the ms they took. */
+async function shape(kind: string, bytes: number, fragmentBytes: number, messages: number) {
+  const ws = await open(url!);
+  const payload = kind === "text" ? Buffer.alloc(bytes, "a") : Buffer.alloc(bytes, 0xa5);
+  const binary = kind !== "text";
+  const sendOne = () => {
+    if (fragmentBytes === 0 || fragmentBytes >= bytes) {
+      ws.send(payload, { binary });
+      return;
+    }
+    for (let at = 0; at < bytes; at += fragmentBytes) {
+      ws.send(payload.subarray(at, at + fragmentBytes), { binary, fin: at + fragmentBytes >= bytes });
+    }
+  };
+  const started = performance.now();
+  for (let i = 0; i < messages; i++) {
+    const echoed = new Promise<Buffer>((resolve, reject) => {
+      ws.once("message", resolve);
+      ws.once("close", (code) => reject(new Error(`closed with ${code} before the echo`)));
+    });
+    sendOne();
+    const echo = await echoed;
+    ws.removeAllListeners("close");
+    if (echo.length !== bytes) throw new Error(`echo of ${echo.length} bytes, expected ${bytes}`);
+  }
+  const ms = performance.now() - started;
+  ws.terminate();
+  return { ms };
+}
+
 if (mode === "echo") {
   const [clients, inFlight, warmupMs, measureMs, messageBytes] = rest.map(Number) as [number, number, number, number, number];
   process.stdout.write(`${JSON.stringify(await echo(clients, inFlight, warmupMs, measureMs, messageBytes))}\n`);
+  process.exit(0);
+} else if (mode === "shape") {
+  const [kind, bytes, fragmentBytes, messages] = rest as [string, string, string, string];
+  process.stdout.write(`${JSON.stringify(await shape(kind, Number(bytes), Number(fragmentBytes), Number(messages)))}\n`);
   process.exit(0);
 } else if (mode === "idle") {
   await idle(Number(rest[0]));
   process.exit(0);
 } else {
-  process.stderr.write("usage: server-load.ts echo|idle <url> ...\n");
+  process.stderr.write("usage: server-load.ts echo|idle|shape <url> ...\n");
   process.exit(2);
 }

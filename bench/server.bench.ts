@@ -24,6 +24,9 @@ const contenders: Contender[] = [
       here("../src/server/main.ts"), "--port", "0", "--quiet",
       // Lift the per-client limits that a load test crosses on purpose; everything else is as shipped.
       "--max-message-rate", "1000000000", "--max-connections", "100000", "--max-connections-per-ip", "100000",
+      "--max-connections-per-prefix", "100000",
+      // The shapes below send messages of up to 16 MiB, echoed whole: both servers take 32 MiB.
+      "--max-message-size", "33554432", "--max-frame-size", "33554432", "--max-buffered-bytes", "134217728",
     ],
   },
   { name: "ws", args: [here("server-ws-echo.ts")] },
@@ -115,6 +118,52 @@ async function throughput(): Promise<string[]> {
   return rows;
 }
 
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** The Autobahn|Testsuite 9.* shapes: one message at a time, each echoed before the next is sent. */
+const shapes: Array<{ name: string; kind: "text" | "binary"; bytes: number; fragment: number; messages: number }> = [
+  ...[64 * KiB, MiB, 4 * MiB, 16 * MiB].flatMap((bytes) =>
+    (["text", "binary"] as const).map((kind) => ({
+      name: `${kind} ${bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`}`,
+      kind,
+      bytes,
+      fragment: 0,
+      messages: Math.max(2, Math.round((16 * MiB) / bytes / 4)),
+    })),
+  ),
+  ...[64, 4 * KiB, 256 * KiB].map((fragment) => ({
+    name: `text 4 MiB in ${fragment >= KiB ? `${fragment / KiB} KiB` : `${fragment} B`} fragments`,
+    kind: "text" as const,
+    bytes: 4 * MiB,
+    fragment,
+    messages: fragment === 64 ? 1 : 4,
+  })),
+  { name: "1,000 round trips of 16 B text", kind: "text", bytes: 16, fragment: 0, messages: 1000 },
+  { name: "1,000 round trips of 64 KiB binary", kind: "binary", bytes: 64 * KiB, fragment: 0, messages: 1000 },
+];
+
+async function shapeRows(): Promise<string[]> {
+  const servers = await Promise.all(contenders.map(start));
+  const rows: string[] = [];
+  for (const shape of shapes) {
+    const rounds: number[][] = [[], []];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
+        const result = await load("shape", `${servers[i]!.wsUrl}echo`, shape.kind, shape.bytes, shape.fragment, shape.messages);
+        rounds[i]!.push(result.ms!);
+      }
+    }
+    const [ours, theirs] = rounds.map((list) => list.sort((a, b) => a - b)[list.length >> 1]!) as [number, number];
+    const mbps = (ms: number) => ((shape.bytes * shape.messages) / MiB / (ms / 1000)).toFixed(0);
+    const ratio = theirs / ours;
+    rows.push(`| ${shape.name} | ${shape.messages} | ${ours.toFixed(1)} ms (${mbps(ours)} MiB/s) | ${theirs.toFixed(1)} ms (${mbps(theirs)} MiB/s) | ${ratio.toFixed(2)} |`);
+    console.error(`measured ${shape.name}: ratio ${ratio.toFixed(2)}`);
+  }
+  await Promise.all(servers.map(stop));
+  return rows;
+}
+
 async function memory(contender: Contender): Promise<{ baseline: Memory; loaded: Memory; connections: number }> {
   const server = await start(contender);
   // One connection first, so that code paths loaded lazily on the first upgrade count in the baseline.
@@ -146,16 +195,31 @@ console.log(
     "measured; round-trip latency in ms.\n",
 );
 const only = process.env.BENCH_ONLY;
-const rows = only === "memory" ? [] : await throughput();
-console.log("| mode | clients | ws-lab msg/s | ws msg/s | ratio | ws-lab p50 / p99 | ws p50 / p99 |");
-console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-for (const row of rows) console.log(row);
+if (only === undefined || only === "throughput") {
+  const rows = await throughput();
+  console.log("| mode | clients | ws-lab msg/s | ws msg/s | ratio | ws-lab p50 / p99 | ws p50 / p99 |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const row of rows) console.log(row);
+}
 
-console.log(`\nMemory with ${IDLE_CONNECTIONS} idle connections, measured after a full GC in the server.\n`);
-console.log("| server | RSS before | RSS with connections | RSS per connection | JS heap used / committed per connection |");
-console.log("| --- | ---: | ---: | ---: | ---: |");
-for (const contender of only === "throughput" ? [] : contenders) {
-  const { baseline, loaded, connections } = await memory(contender);
-  const per = (field: keyof Memory) => kib((loaded[field] - baseline[field]) / connections);
-  console.log(`| ${contender.name} | ${kib(baseline.rss)} KiB | ${kib(loaded.rss)} KiB | ${per("rss")} KiB | ${per("heapUsed")} / ${per("heapTotal")} KiB |`);
+if (only === undefined || only === "shapes") {
+  console.log(
+    `\nMessage shapes of Autobahn|Testsuite 9.*, one message at a time, each echoed before the next; per row the ` +
+      `median of ${ROUNDS} rounds; throughput counts the bytes sent one way; ratio = ws time / ws-lab time (above 1: ws-lab faster).\n`,
+  );
+  const rows = await shapeRows();
+  console.log("| shape | messages | ws-lab | ws | ratio |");
+  console.log("| --- | ---: | ---: | ---: | ---: |");
+  for (const row of rows) console.log(row);
+}
+
+if (only === undefined || only === "memory") {
+  console.log(`\nMemory with ${IDLE_CONNECTIONS} idle connections, measured after a full GC in the server.\n`);
+  console.log("| server | RSS before | RSS with connections | RSS per connection | JS heap used / committed per connection |");
+  console.log("| --- | ---: | ---: | ---: | ---: |");
+  for (const contender of contenders) {
+    const { baseline, loaded, connections } = await memory(contender);
+    const per = (field: keyof Memory) => kib((loaded[field] - baseline[field]) / connections);
+    console.log(`| ${contender.name} | ${kib(baseline.rss)} KiB | ${kib(loaded.rss)} KiB | ${per("rss")} KiB | ${per("heapUsed")} / ${per("heapTotal")} KiB |`);
+  }
 }

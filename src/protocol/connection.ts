@@ -1,5 +1,5 @@
 import { CloseCode, InvalidStateError, UsageError, WebSocketError } from "./errors.ts";
-import { encodeFrame, Opcode, type FrameField, type FrameInit } from "./frame.ts";
+import { encodeFrame, encodeHeader, Opcode, type FrameField, type FrameInit } from "./frame.ts";
 import { FrameParser, type ParsedFrame } from "./parser.ts";
 import { MessageReader, type MessageEvent, type ReceiveOptions, type Role } from "./message.ts";
 import { encodeClosePayload } from "./close.ts";
@@ -57,6 +57,9 @@ export interface HoldsBytes {
 }
 
 const CONTROL_PAYLOAD_MAX = 125;
+
+// From this size an unmasked payload is handed to `dataToSend` as given, after its own header.
+const SEPARATE_PAYLOAD_MIN = 16 * 1024;
 
 const decoder = new TextDecoder();
 
@@ -208,7 +211,9 @@ export class Connection<TextAsBytes extends boolean = false> {
   }
 
   /**
-   * Returns and forgets the bytes to write to the transport since the last call. A Close we owe
+   * Returns and forgets the bytes to write to the transport since the last call, in order: a frame
+   * is one array, or its header and then, for an unmasked payload of 16 KiB or more, the payload
+   * array as it was given to `send*` (not copied: leave it unchanged until written). A Close we owe
    * (the reply to the peer's, or the one failing the connection) comes last, after whatever the
    * application sent while handling the events that led up to it; from then on every send throws
    * `InvalidStateError`.
@@ -248,7 +253,16 @@ export class Connection<TextAsBytes extends boolean = false> {
     // 5.1: a client masks every frame, with a fresh key from our source unless the caller gives one;
     // anything else (a server's frames) is encoded as given, without copying `init`.
     const randomKey = (init.mask ?? this.role === "client") === true;
-    this.queue(encodeFrame(randomKey ? { ...init, mask: true, randomBytes: init.randomBytes ?? this.randomBytes } : init));
+    const payload = init.payload;
+    const unmasked = !randomKey && !(init.mask instanceof Uint8Array);
+    if (unmasked && payload instanceof Uint8Array && payload.length >= SEPARATE_PAYLOAD_MIN) {
+      // A large unmasked payload goes out after its header as it is: copying it into one frame
+      // would cost a pass over the payload for one write call less.
+      this.queue(encodeHeader(init, payload.length));
+      this.queue(payload);
+    } else {
+      this.queue(encodeFrame(randomKey ? { ...init, mask: true, randomBytes: init.randomBytes ?? this.randomBytes } : init));
+    }
     if (init.opcode === Opcode.Close) this.closeWasSent();
   }
 

@@ -83,10 +83,7 @@ export function headerLength(payloadLength: number, masked: boolean): number {
  * @throws UsageError `invalid-opcode` outside 0-15, `invalid-masking-key` for a key not of 4 bytes.
  */
 export function encodeFrame(init: FrameInit): Uint8Array {
-  const { opcode, mask } = init;
-  if (!Number.isInteger(opcode) || opcode < 0 || opcode > 15) {
-    throw new UsageError("invalid-opcode", `opcode must be an integer 0-15, got ${opcode}`);
-  }
+  const { mask } = init;
   if (mask instanceof Uint8Array && mask.length !== 4) {
     throw new UsageError("invalid-masking-key", `masking key must be 4 bytes, got ${mask.length}`);
   }
@@ -97,6 +94,35 @@ export function encodeFrame(init: FrameInit): Uint8Array {
   const offset = headerLength(length, masked);
   // The payload starts on a 4-byte boundary, so masking goes a word at a time from its first byte.
   const bytes = allocate(offset + length, offset);
+  writeHeader(bytes, init, length, masked);
+  if (masked) {
+    if (mask === true) randomInto(bytes, offset - 4, 4, init.randomBytes);
+    else bytes.set(mask, offset - 4);
+    // The copy into the frame is fused with the masking (mask.ts picks how for the length).
+    maskInto(payload, 0, bytes, offset, length, bytes, offset - 4, 0);
+  } else {
+    bytes.set(payload, offset);
+  }
+  // Pooled memory may hold an earlier frame, but every byte of this one was written above.
+  return bytes;
+}
+
+/**
+ * The header of an unmasked frame whose payload of `payloadLength` bytes is sent after it as it
+ * is, so a large payload need not be copied into the frame.
+ * @throws UsageError `invalid-opcode` outside 0-15.
+ */
+export function encodeHeader(init: FrameInit, payloadLength: number): Uint8Array {
+  const bytes = allocate(headerLength(payloadLength, false));
+  writeHeader(bytes, init, payloadLength, false);
+  return bytes;
+}
+
+function writeHeader(bytes: Uint8Array, init: FrameInit, length: number, masked: boolean): void {
+  const { opcode } = init;
+  if (!Number.isInteger(opcode) || opcode < 0 || opcode > 15) {
+    throw new UsageError("invalid-opcode", `opcode must be an integer 0-15, got ${opcode}`);
+  }
   bytes[0] =
     (init.fin === false ? 0 : 0x80) |
     (init.rsv1 ? 0x40 : 0) |
@@ -121,17 +147,7 @@ export function encodeFrame(init: FrameInit): Uint8Array {
     bytes[8] = (length >>> 8) & 0xff;
     bytes[9] = length & 0xff;
   }
-  if (masked) {
-    bytes[1] |= 0x80;
-    if (mask === true) randomInto(bytes, offset - 4, 4, init.randomBytes);
-    else bytes.set(mask, offset - 4);
-    // The copy into the frame is fused with the masking (mask.ts picks how for the length).
-    maskInto(payload, 0, bytes, offset, length, bytes, offset - 4, 0);
-  } else {
-    bytes.set(payload, offset);
-  }
-  // Pooled memory may hold an earlier frame, but every byte of this one was written above.
-  return bytes;
+  if (masked) bytes[1] |= 0x80;
 }
 
 /** A byte range of an encoded frame and the field it holds; `end` is exclusive. */

@@ -6,9 +6,9 @@ const FIRST_CAPACITY = 1024;
 
 /**
  * Bytes that arrive in pieces (a payload cut between chunks, a message in fragments), written into
- * one array that doubles when full: no list of pieces, each piece copied once plus amortised growth.
- * Capacity never exceeds twice what was asked for (or `FIRST_CAPACITY`), so a peer cannot make it
- * hold much more than it sent; `bytesHeld` is that capacity.
+ * one array that grows when full: no list of pieces, each piece copied once plus amortised growth.
+ * Capacity never exceeds `factor` times what was asked for (or `FIRST_CAPACITY`), so a peer cannot
+ * make it hold much more than it sent; `bytesHeld` is that capacity.
  */
 export class GrowingBytes {
   /** The bytes so far are `bytes[0, length)`; the rest is room to grow. */
@@ -27,13 +27,13 @@ export class GrowingBytes {
   }
 
   /**
-   * Makes room for `needed` bytes in all, growing to at most `atMost` (a known final size, or the
-   * limit that applies); `needed` must not exceed `atMost`.
+   * Makes room for `needed` bytes in all, growing to `factor` times that (2 by default) but at most
+   * `atMost` (a known final size, or the limit that applies); `needed` must not exceed `atMost`.
    */
-  reserve(needed: number, atMost: number): Uint8Array {
+  reserve(needed: number, atMost: number, factor = 2): Uint8Array {
     const capacity = this.bytes.length;
     if (needed <= capacity) return this.bytes;
-    const grown = new Uint8Array(Math.min(atMost, Math.max(needed, capacity * 2, FIRST_CAPACITY)));
+    const grown = new Uint8Array(Math.min(atMost, Math.max(needed * factor, capacity * 2, FIRST_CAPACITY)));
     if (this.length > 0) grown.set(new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.length));
     this.bytes = grown;
     return grown;

@@ -3,7 +3,7 @@ import { isControlOpcode, isKnownOpcode, Opcode, type Frame } from "./frame.ts";
 import type { FrameHeader, FrameStart, HeaderRules } from "./parser.ts";
 import { parseClosePayload } from "./close.ts";
 import { GrowingBytes } from "./growing.ts";
-import { Utf8Validator } from "./utf8.ts";
+import { Utf8Validator, type Utf8Check } from "./utf8.ts";
 
 /** Which side of the connection we are: it decides who masks (§5.1). */
 export type Role = "client" | "server";
@@ -42,6 +42,8 @@ export interface ReceiveOptions {
   maxFragments?: number;
   /** Let RSV1 through, as when permessage-deflate was negotiated (§5.2, RFC 7692). */
   allowRsv1?: boolean;
+  /** A faster whole-buffer UTF-8 check for text (the server passes node:buffer's `isUtf8`). */
+  isUtf8?: Utf8Check;
 }
 
 /**
@@ -62,7 +64,7 @@ export class MessageReader implements HeaderRules {
   private charged = 0;
   private readonly assembly: GrowingBytes;
   private text = false;
-  private readonly utf8 = new Utf8Validator();
+  private readonly utf8: Utf8Validator;
   /** Frames that may still be read before the connection fails with `rate-limit-exceeded`. */
   frameAllowance = Number.POSITIVE_INFINITY;
   /** Frames whose header was read, control frames and fragments included. */
@@ -74,6 +76,7 @@ export class MessageReader implements HeaderRules {
     this.maxFragments = options.maxFragments ?? MAX_FRAGMENTS;
     this.allowRsv1 = options.allowRsv1 ?? false;
     this.assembly = new GrowingBytes(this.maxPayload);
+    this.utf8 = new Utf8Validator(options.isUtf8 ?? null);
   }
 
   /** Bytes held for a message in fragments: the capacity of its buffer. */

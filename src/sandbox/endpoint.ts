@@ -15,6 +15,7 @@ import {
   type HandshakeErrorCode,
   type RequestHead,
   type Sha1,
+  type Utf8Check,
 } from "../protocol/index.ts";
 import { describeFrame, type InspectHandshake } from "./inspect.ts";
 
@@ -54,6 +55,8 @@ export interface SandboxOptions {
    * handshake is answered without a promise; unset, crypto.subtle computes it asynchronously.
    */
   sha1?: Sha1;
+  /** A faster whole-buffer UTF-8 check for text messages (the Node server passes node:buffer's `isUtf8`). */
+  isUtf8?: Utf8Check;
 }
 
 /** `handshake` until the head is answered, then the connection's states; `closed` after a rejection too. */
@@ -287,6 +290,7 @@ export class SandboxEndpoint {
     this.connection = new Connection("server", {
       maxPayload: this.options.maxPayload,
       maxFrameSize: this.options.maxFrameSize,
+      isUtf8: this.options.isUtf8,
       // The sandbox answers pings itself, after describing them on /inspect.
       autoPong: false,
       // Echoes send the bytes that came in: validated, never decoded.

@@ -37,6 +37,30 @@ function onClose(this: SessionSocket): void {
   this[sessionKey].closed();
 }
 
+// Up to this many bytes in all, the pieces of one flush are joined into one write.
+const JOIN_WRITES_MAX = 16 * 1024;
+
+/**
+ * Writes what answers one chunk read. Small frames (usually a few dozen bytes each) are joined
+ * into one write: each write costs a trip through the stream. Large payloads come as their own
+ * pieces (the core does not copy them behind their header): they go out corked, as one writev.
+ */
+function writeAll(socket: Socket, pieces: readonly Uint8Array[]): void {
+  if (pieces.length === 1) {
+    socket.write(pieces[0]!);
+    return;
+  }
+  let total = 0;
+  for (const piece of pieces) total += piece.length;
+  if (total <= JOIN_WRITES_MAX) {
+    socket.write(Buffer.concat(pieces, total));
+    return;
+  }
+  socket.cork();
+  for (const piece of pieces) socket.write(piece);
+  socket.uncork();
+}
+
 /** What the session waits for when its deadline passes. */
 type Waiting = "handshake" | "idle" | "pong" | "close";
 
@@ -155,10 +179,7 @@ export class Session implements Holder {
     const output = sandbox.output();
     const socket = this.socket;
     if (output.length > 0 && !socket.destroyed) {
-      // One write per chunk read, however many frames answer it: each write costs a trip through
-      // the stream and a system call, and the frames are usually a few dozen bytes each. A read
-      // chunk completes at most one large message, so the copy stays that of one echo at most.
-      socket.write(output.length === 1 ? output[0]! : Buffer.concat(output));
+      writeAll(socket, output);
       if (socket.writableLength > this.context.limits.maxBufferedBytes) {
         // The peer does not read: queueing more would let one client hold unbounded memory.
         this.drop("outbound buffer full");

@@ -5,7 +5,7 @@
 import { describe, expect, test } from "vitest";
 import { encodeFrame, Opcode } from "../../src/protocol/index.ts";
 import { hex } from "../../src/protocol/test-helpers.ts";
-import { nextMessage, openWs, rawWebSocket, serverMemory, spawnServer, type RawConnection, type ServerProcess } from "./helpers.ts";
+import { flood, nextMessage, openWs, rawWebSocket, serverMemory, spawnServer, type ServerProcess } from "./helpers.ts";
 
 const MiB = 1024 * 1024;
 // The heap the server runs with: a fraction of what the attacks below once made it hold.
@@ -13,26 +13,6 @@ const HEAP_MB = 128;
 // On the default settings the rate limit (1,000 frames a second) ends a flood first; the attacks
 // on message reassembly lift it to show that reassembly is bounded on its own.
 const NO_RATE_LIMIT = ["--max-message-rate", "1000000000"];
-
-/**
- * Writes `frame` `count` times as fast as the socket takes it (in batches of about 64 KiB),
- * stopping early if the server closes the connection; returns how many were written.
- */
-async function flood(raw: RawConnection, frame: Uint8Array, count: number): Promise<number> {
-  const perBatch = Math.max(1, Math.floor(65536 / frame.length));
-  const batch = Buffer.alloc(perBatch * frame.length);
-  for (let i = 0; i < perBatch; i++) batch.set(frame, i * frame.length);
-  let sent = 0;
-  let closed = false;
-  void raw.closed.then(() => (closed = true));
-  while (sent < count && !closed) {
-    const n = Math.min(perBatch, count - sent);
-    const ok = raw.socket.write(n === perBatch ? batch : batch.subarray(0, n * frame.length));
-    sent += n;
-    if (!ok) await new Promise((resolve) => raw.socket.once("drain", resolve).once("close", resolve));
-  }
-  return sent;
-}
 
 async function healthy(server: ServerProcess): Promise<boolean> {
   const response = await fetch(`http://${server.host}/healthz`);
