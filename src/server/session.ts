@@ -36,6 +36,16 @@ function onError(): void {
 function onClose(this: SessionSocket): void {
   this[sessionKey].closed();
 }
+function onDrain(this: SessionSocket): void {
+  this.resume();
+}
+
+/**
+ * Unwritten bytes past which a session stops reading until they drain: a client that does not read
+ * its echoes is not read either, so it costs neither CPU nor more memory (TCP flow control holds
+ * it back) and cannot slow down the clients that do read.
+ */
+const PAUSE_READING_AT = 1024 * 1024;
 
 // Up to this many bytes in all, the pieces of one flush are joined into one write.
 const JOIN_WRITES_MAX = 16 * 1024;
@@ -180,10 +190,15 @@ export class Session implements Holder {
     const socket = this.socket;
     if (output.length > 0 && !socket.destroyed) {
       writeAll(socket, output);
-      if (socket.writableLength > this.context.limits.maxBufferedBytes) {
+      const unwritten = socket.writableLength;
+      if (unwritten > this.context.limits.maxBufferedBytes) {
         // The peer does not read: queueing more would let one client hold unbounded memory.
         this.drop("outbound buffer full");
         return;
+      }
+      if (unwritten > PAUSE_READING_AT && !socket.isPaused()) {
+        socket.pause();
+        socket.once("drain", onDrain);
       }
     }
     if (sandbox.shouldCloseTransport) {
