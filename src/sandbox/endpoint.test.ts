@@ -8,6 +8,7 @@ import {
   parseHex,
   type ConnectionEvent,
 } from "../protocol/index.ts";
+import { ChatRooms } from "./chat-rooms.ts";
 import { SandboxEndpoint, type SandboxOptions } from "./endpoint.ts";
 import { parseInspectMessage, type InspectFrame, type InspectHandshake } from "./inspect.ts";
 
@@ -356,5 +357,40 @@ describe("/inspect", () => {
     const events = exchange(masked(Opcode.Close, new Uint8Array([0x03, 0xe8])));
     expect(JSON.parse(texts(events)[0]!)).toMatchObject({ opcodeName: "close", payloadHex: "03e8" });
     expect(events[1]).toMatchObject({ type: "close", code: 1000 });
+  });
+});
+
+describe("/chat", () => {
+  const room = "/chat?room=AAAAAAAAAAAAAAAAAAAAAA";
+
+  test("without chat rooms /chat is a 404; with them it needs a well-formed room id", async () => {
+    expect((await handshake(sandbox(), request(room))).response).toMatch(/^HTTP\/1\.1 404 /);
+    const chat = new ChatRooms();
+    expect((await handshake(sandbox({ chat }), request("/chat?room=lobby"))).response).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await handshake(sandbox({ chat }), request(room))).response).toMatch(/^HTTP\/1\.1 101 /);
+  });
+
+  test("what one member says reaches the other's endpoint, which tells its listener to write it", async () => {
+    const chat = new ChatRooms();
+    const alice = await openEcho(room, { chat });
+    const bob = await openEcho(room, { chat });
+    let woken = 0;
+    bob.ep.outputListener = { outputReady: () => woken++ };
+    alice.exchange(masked(Opcode.Text, '{"type":"hello","name":"alice"}'));
+    bob.exchange(masked(Opcode.Text, '{"type":"hello","name":"bob"}'));
+    woken = 0;
+    alice.exchange(masked(Opcode.Text, '{"type":"say","text":"hi @bob"}'));
+    expect(woken).toBe(1);
+    const received = read(bob.peer, concat(bob.ep.output()));
+    expect(received.map((e) => (e.type === "text" ? e.data : e.type))).toEqual(['{"type":"message","id":1,"from":"alice","parts":[{"text":"hi "},{"mention":"bob"}]}']);
+  });
+
+  test("a member whose connection closes leaves the room", async () => {
+    const chat = new ChatRooms();
+    const alice = await openEcho(room, { chat });
+    alice.exchange(masked(Opcode.Text, '{"type":"hello","name":"alice"}'));
+    expect(chat.roomCount).toBe(1);
+    alice.exchange(masked(Opcode.Close, new Uint8Array([0x03, 0xe8])));
+    expect(chat.roomCount).toBe(0);
   });
 });

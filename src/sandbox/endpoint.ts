@@ -17,14 +17,16 @@ import {
   type Sha1,
   type Utf8Check,
 } from "../protocol/index.ts";
+import { roomFromTarget } from "./chat-format.ts";
+import type { ChatMember, ChatPeer, ChatRooms } from "./chat-rooms.ts";
 import { describeFrame, type InspectHandshake } from "./inspect.ts";
 
-/** The paths the sandbox answers; any other path gets a 404 instead of a 101. */
-export const SANDBOX_ENDPOINTS = ["/echo", "/inspect"] as const;
+/** The paths the sandbox answers (`/chat` only with the `chat` option); any other path gets a 404 instead of a 101. */
+export const SANDBOX_ENDPOINTS = ["/echo", "/inspect", "/chat"] as const;
 export type SandboxPath = (typeof SANDBOX_ENDPOINTS)[number];
 
 /** Why the sandbox refuses an upgrade beyond the core's checks; each has a UI message `error.<code>`. */
-export const sandboxErrorCodes = ["not-found", "head-too-large"] as const;
+export const sandboxErrorCodes = ["not-found", "head-too-large", "room-invalid"] as const;
 export type SandboxErrorCode = (typeof sandboxErrorCodes)[number];
 
 /** Subprotocols the sandbox accepts when a client offers them (on either path). */
@@ -57,6 +59,13 @@ export interface SandboxOptions {
   sha1?: Sha1;
   /** A faster whole-buffer UTF-8 check for text messages (the Node server passes node:buffer's `isUtf8`). */
   isUtf8?: Utf8Check;
+  /** The chat rooms `/chat?room=<id>` joins (see chat-rooms.ts); without them `/chat` is a 404. */
+  chat?: ChatRooms;
+}
+
+/** Whoever moves an endpoint's output to its client (an object, so a connection costs no closure). */
+export interface OutputListener {
+  outputReady(): void;
 }
 
 /** `handshake` until the head is answered, then the connection's states; `closed` after a rejection too. */
@@ -69,6 +78,7 @@ export type SandboxEvent =
   | { type: "closed"; at: number; code: number; reason: string; wasClean: boolean };
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 function pathOf(target: string): string {
   // An absolute-form target (RFC 7230 §5.3.2) names the path after the authority.
@@ -77,7 +87,8 @@ function pathOf(target: string): string {
   return query === -1 ? path : path.slice(0, query);
 }
 
-function isSandboxPath(path: string): path is SandboxPath {
+function isSandboxPath(path: string, options: SandboxOptions): path is SandboxPath {
+  if (path === "/chat") return options.chat !== undefined;
   return (SANDBOX_ENDPOINTS as readonly string[]).includes(path);
 }
 
@@ -116,6 +127,14 @@ export class SandboxEndpoint {
   private response: Uint8Array | null = null;
   private log: SandboxEvent[] | null = null;
   private allowance = Number.POSITIVE_INFINITY;
+  /** On `/chat`: this connection's place in its room. */
+  private member: ChatMember | null = null;
+
+  /**
+   * Told when output appears outside `receive`: on `/chat`, what other members said. The transport
+   * then writes `output()` as it does after a chunk of its own.
+   */
+  outputListener: OutputListener | null = null;
 
   constructor(options: SandboxOptions) {
     this.options = options;
@@ -265,8 +284,12 @@ export class SandboxEndpoint {
       this.reject(null, error.status ?? 400, error.code, error.message, httpErrorFor(error));
       return undefined;
     }
-    if (!isSandboxPath(path)) {
+    if (!isSandboxPath(path, this.options)) {
       this.reject(path, 404, "not-found", `no WebSocket endpoint at ${path}; try /echo or /inspect`);
+      return undefined;
+    }
+    if (path === "/chat" && roomFromTarget(request.target) === null) {
+      this.reject(path, 400, "room-invalid", "/chat needs ?room= and 22 base64url characters (16 random bytes)");
       return undefined;
     }
     const error = result.error ?? this.originError(request);
@@ -287,9 +310,12 @@ export class SandboxEndpoint {
     // 9.1: extensions are accepted only by naming them; the sandbox names none, so frames stay plain.
     this.response = encoder.encode(buildServerResponse({ accept, protocol }));
     const inspect = path === "/inspect";
+    const chat = path === "/chat" ? this.options.chat! : null;
+    // A chat message is a line of text: the chat's own cap applies when it is below the server's.
+    const maxPayload = chat === null ? this.options.maxPayload : Math.min(this.options.maxPayload, chat.limits.maxMessageBytes);
     this.connection = new Connection("server", {
-      maxPayload: this.options.maxPayload,
-      maxFrameSize: this.options.maxFrameSize,
+      maxPayload,
+      maxFrameSize: Math.min(this.options.maxFrameSize, maxPayload),
       isUtf8: this.options.isUtf8,
       // The sandbox answers pings itself, after describing them on /inspect.
       autoPong: false,
@@ -303,6 +329,7 @@ export class SandboxEndpoint {
     this.protocol = protocol;
     this.record({ type: "opened", at: this.now(), path, protocol });
     if (inspect) this.sendJson(describeHandshake(request, result, accept, protocol));
+    if (chat !== null) this.member = chat.connect(roomFromTarget(request.target)!, this.chatPeer());
     this.receiveFrames(rest);
   }
 
@@ -342,12 +369,19 @@ export class SandboxEndpoint {
           break;
         case "text":
           this.messagesReceived++;
+          if (this.member !== null) {
+            // Validated UTF-8 already (1007 otherwise), so decoding cannot fail or replace anything.
+            if (connection.canSend) this.member.receive(decoder.decode(event.utf8));
+            break;
+          }
           // 5.5.1: "The application MUST NOT send any more data frames after sending a Close frame."
           if (connection.canSend) connection.sendFrame({ opcode: Opcode.Text, payload: event.utf8 });
           break;
         case "binary":
           this.messagesReceived++;
-          if (connection.canSend) connection.sendBinary(event.data);
+          // The chat speaks JSON text only; 1003 is the RFC's answer to a type of data it cannot accept.
+          if (this.member !== null) this.close(CloseCode.UnsupportedData, "text only");
+          else if (connection.canSend) connection.sendBinary(event.data);
           break;
         case "ping":
           this.messagesReceived++;
@@ -371,10 +405,28 @@ export class SandboxEndpoint {
           this.closeCode ??= event.code;
           this.closeReason ??= event.reason;
           this.shouldCloseTransport = true;
+          this.member?.leave();
           this.record({ type: "closed", at: this.now(), code: this.closeCode, reason: this.closeReason, wasClean: event.wasClean });
           break;
       }
     }
+  }
+
+  /** How the chat room reaches this connection: queued frames, then a nudge to the transport. */
+  private chatPeer(): ChatPeer {
+    return {
+      send: (json) => {
+        const connection = this.connection!;
+        // 5.5.1: no data frames after our Close; a member that is closing just misses the message.
+        if (!connection.canSend) return;
+        connection.sendFrame({ opcode: Opcode.Text, payload: json });
+        this.outputListener?.outputReady();
+      },
+      close: (code, reason) => {
+        this.close(code, reason);
+        this.outputListener?.outputReady();
+      },
+    };
   }
 
   private sendJson(message: object): void {

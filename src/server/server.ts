@@ -4,7 +4,7 @@ import { createServer, ServerResponse, type IncomingMessage, type Server } from 
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { asksForWebSocket, buildHttpError, type RequestHead } from "../protocol/index.ts";
-import { SandboxEndpoint, type SandboxOptions } from "../sandbox/index.ts";
+import { ChatRooms, SandboxEndpoint, type SandboxOptions } from "../sandbox/index.ts";
 import type { ServerConfig } from "./config.ts";
 import { ConnectionLimits, type LimitCrossed } from "./connection-limits.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -44,7 +44,7 @@ function pathOf(url: string | undefined): string {
 }
 
 function isWebSocketPath(path: string): boolean {
-  return path === "/echo" || path === "/inspect";
+  return path === "/echo" || path === "/inspect" || path === "/chat";
 }
 
 /** The head Node's parser read, in the core's shape (repeated fields joined as RFC 9110 §5.3 allows). */
@@ -135,6 +135,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     sha1,
     // simdutf, some 60 times faster than the core's loop in JS on long text (bench:server).
     isUtf8,
+    // Rooms live in this process only: behind several instances, the proxy routes by room (deploy/README.md).
+    chat: new ChatRooms(),
   };
   const newEndpoint = () => new SandboxEndpoint(sandboxOptions);
   const sessionContext: SessionContext = {

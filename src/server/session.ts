@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import { CloseCode, type RequestHead } from "../protocol/index.ts";
-import type { SandboxEndpoint } from "../sandbox/index.ts";
+import type { OutputListener, SandboxEndpoint } from "../sandbox/index.ts";
 import type { ServerConfig } from "./config.ts";
 import type { Logger } from "./log.ts";
 import type { Holder } from "./memory-budget.ts";
@@ -79,7 +79,7 @@ type Waiting = "handshake" | "idle" | "pong" | "close";
  * need a clock or a socket: idle pings with a pong deadline, the frame rate, the outbound buffer.
  * Time is checked by `tick`, which the server calls for every session from one shared timer.
  */
-export class Session implements Holder {
+export class Session implements Holder, OutputListener {
   readonly socket: Socket;
   readonly sandbox: SandboxEndpoint;
   readonly address: string;
@@ -96,6 +96,7 @@ export class Session implements Holder {
   chunksReceived = 0;
   /** Bytes held as last reported to the budget: what the endpoint keeps plus the socket's unwritten bytes. */
   held = 0;
+  private flushQueued = false;
 
   constructor(socket: Socket, sandbox: SandboxEndpoint, address: string, context: SessionContext) {
     this.socket = socket;
@@ -103,11 +104,25 @@ export class Session implements Holder {
     this.address = address;
     this.context = context;
     (socket as SessionSocket)[sessionKey] = this;
+    sandbox.outputListener = this;
     socket.setNoDelay(true);
     socket.on("data", onData);
     socket.on("end", onEnd);
     socket.on("error", onError);
     socket.on("close", onClose);
+  }
+
+  /**
+   * Output that no chunk of ours brought (a chat room's message from another member): written once
+   * the current task is done, so everything one chunk of a sender causes goes out in one write.
+   */
+  outputReady(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      if (!this.socket.destroyed) this.flush();
+    });
   }
 
   /** Starts with the upgrade request Node parsed and the bytes that followed it. */

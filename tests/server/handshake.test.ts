@@ -66,7 +66,7 @@ describe("opening handshake over TCP", () => {
     ["a request without Host", upgradeRequest("h").replace("Host: h\r\n", ""), /^HTTP\/1\.1 400 /, /./],
     ["version 8", upgradeRequest("h").replace("Version: 13", "Version: 8"), /^HTTP\/1\.1 426 [^]*Sec-WebSocket-Version: 13\r\n/, /^version-unsupported: /],
     ["a POST with upgrade headers", upgradeRequest("h").replace(/^GET/, "POST"), /^HTTP\/1\.1 405 /, /^method-not-get: /],
-    ["an unknown path", upgradeRequest("h", "/chat"), /^HTTP\/1\.1 404 /, /no WebSocket endpoint at \/chat/],
+    ["an unknown path", upgradeRequest("h", "/nowhere"), /^HTTP\/1\.1 404 /, /no WebSocket endpoint at \/nowhere/],
     ["an origin that is neither same-origin, localhost nor listed", upgradeRequest("h", "/echo", { Origin: "https://evil.example" }), /^HTTP\/1\.1 403 /, /^origin-forbidden: /],
     ["a plain GET of /echo without upgrade headers", "GET /echo HTTP/1.1\r\nHost: h\r\n\r\n", /^HTTP\/1\.1 400 /, /^upgrade-not-websocket: /],
     ["a request line that is not HTTP", "HELLO\r\n\r\n", /^HTTP\/1\.1 400 /, /./],
