@@ -35,6 +35,7 @@ export const errors = {
   "error.extensions-invalid": "Sec-WebSocket-Extensions is malformed (§9.1)",
   "error.origin-forbidden": "This Origin is not allowed to connect (§10.2)",
   "error.not-found": "The server has no WebSocket endpoint at this path: try /echo or /inspect (404)",
+  "error.room-invalid": "/chat needs ?room= with a room id: 22 base64url characters, 16 random bytes (400)",
   "error.head-too-large": "The upgrade request's head is too large for the server (431)",
   "error.too-many-connections": "The server has as many connections as it allows; try again in a few seconds (503)",
   "error.too-many-connections-from-address": "Too many connections from your address; close one and try again (503)",

@@ -36,6 +36,7 @@ export const errors = {
   "error.extensions-invalid": "Sec-WebSocket-Extensions записан неверно (§9.1)",
   "error.origin-forbidden": "С этого Origin подключаться нельзя (§10.2)",
   "error.not-found": "По этому пути у сервера нет WebSocket: попробуйте /echo или /inspect (404)",
+  "error.room-invalid": "Для /chat нужен параметр ?room= с идентификатором комнаты: 22 символа base64url, 16 случайных байтов (400)",
   "error.head-too-large": "Заголовки запроса на переход слишком велики для сервера (431)",
   "error.too-many-connections": "У сервера уже столько соединений, сколько он допускает; попробуйте через несколько секунд (503)",
   "error.too-many-connections-from-address": "С вашего адреса открыто слишком много соединений; закройте одно и попробуйте снова (503)",
