@@ -1,6 +1,10 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+
+// Each test starts one or two Node processes; on a loaded two-core machine that alone can pass
+// vitest's 5 s default, so the limit follows the spawn timeout below instead.
+vi.setConfig({ testTimeout: 45_000 });
 
 const bin = fileURLToPath(new URL("../../bin/ws-lab.mjs", import.meta.url));
 function wsLab(args: string[], input?: string) {
