@@ -193,4 +193,23 @@ describe("waitingFor", () => {
     expect(whole.waitingFor).toBeNull();
     expect(split.waitingFor).toBeNull();
   });
+
+  test("any bytes, cut anywhere, leave the same field awaited as the same bytes in one piece", () => {
+    // Short streams of frame-shaped bytes: headers with every flag and length form, partial fields, violations.
+    const stream = fc.oneof(
+      fc.uint8Array({ maxLength: 24 }),
+      fc.tuple(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x00, 0x05, 0x7e, 0x7f, 0x80, 0x85, 0xfe, 0xff), fc.uint8Array({ maxLength: 16 }))
+        .map(([b0, b1, rest]) => new Uint8Array([b0, b1, ...rest])),
+    );
+    fc.assert(
+      fc.property(stream, fc.array(fc.nat(30), { maxLength: 5 }), fc.constantFrom("client", "server"), (bytes, cuts, role) => {
+        const whole = new Connection(role);
+        whole.receiveData(bytes);
+        const split = new Connection(role);
+        for (const piece of splitAt(bytes, cuts)) split.receiveData(piece);
+        expect(split.waitingFor).toBe(whole.waitingFor);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
