@@ -23,6 +23,11 @@ describe("close payloads", () => {
     expect(parseClosePayload(new Uint8Array(0))).toEqual({ code: null, reason: "" });
   });
 
+  test("§5.5.1: a reason without a code cannot be sent, because the body starts with the code", () => {
+    expect(() => encodeClosePayload(undefined, "bye")).toThrow(expect.objectContaining({ code: "close-reason-without-code" }));
+    expect(encodeClosePayload(undefined, "")).toHaveLength(0);
+  });
+
   test("a reason of 123 bytes fits and 124 does not", () => {
     expect(encodeClosePayload(1000, "x".repeat(123))).toHaveLength(125);
     expect(() => encodeClosePayload(1000, "x".repeat(124))).toThrow(expect.objectContaining({ code: "close-reason-too-long" }));

@@ -29,12 +29,14 @@ const decoder = new TextDecoder();
 
 /**
  * Builds a Close frame payload: nothing, or a 2-byte code followed by a UTF-8 reason (§5.5.1).
- * @throws UsageError `close-code-not-sendable` for a code that may not be on the wire (or a reason without a code),
+ * @throws UsageError `close-reason-without-code` for a reason without a code (5.5.1: the body starts
+ *   with the code), `close-code-not-sendable` for a code that may not be on the wire,
  *   `close-reason-too-long` for a reason over 123 bytes.
  */
 export function encodeClosePayload(code?: number, reason = ""): Uint8Array {
   if (code === undefined) {
-    if (reason !== "") throw new UsageError("close-code-not-sendable", "a close reason needs a close code");
+    // 5.5.1: "If there is a body, the first two bytes of the body MUST be a 2-byte unsigned integer"
+    if (reason !== "") throw new UsageError("close-reason-without-code", "a close reason needs a close code");
     return new Uint8Array(0);
   }
   if (!isSendableCloseCode(code)) {

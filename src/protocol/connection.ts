@@ -44,7 +44,12 @@ export type ConnectionEvent<TextAsBytes extends boolean = false> =
   | TextEvent<TextAsBytes>
   | Exclude<MessageEvent, { type: "text" | "close" }>
   | { type: "close"; code: number; reason: string }
-  | { type: "error"; error: WebSocketError }
+  /**
+   * The peer broke a rule. `frameRead`: the frame that broke it was read whole and reported by the
+   * `frame` event just before (its payload, or the message it ends, broke the rule); false when a
+   * header broke it, so that frame is never reported.
+   */
+  | { type: "error"; error: WebSocketError; frameRead: boolean }
   | { type: "closed"; code: number; reason: string; wasClean: boolean };
 
 /**
@@ -186,13 +191,13 @@ export class Connection<TextAsBytes extends boolean = false> {
         message = this.reader.readFrame(frame);
       } catch (error) {
         if (!(error instanceof WebSocketError)) throw error;
-        this.fail(error);
+        this.fail(error, true);
         return;
       }
       if (message) this.handle(message);
       if (this.closeReceived) return;
     }
-    if (parser.error) this.fail(parser.error);
+    if (parser.error) this.fail(parser.error, false);
   }
 
   /** Tells the connection the transport ended; without a closing handshake that is a 1006 closure. */
@@ -385,8 +390,8 @@ export class Connection<TextAsBytes extends boolean = false> {
     this.emit({ type: "closed", code: this.peerCloseCode, reason: this.peerCloseReason, wasClean: true });
   }
 
-  private fail(error: WebSocketError): void {
-    this.emit({ type: "error", error });
+  private fail(error: WebSocketError, frameRead: boolean): void {
+    this.emit({ type: "error", error, frameRead });
     // 7.1.7: to _Fail the WebSocket Connection_ an endpoint may send a Close first; we do, with the
     // stable code as the reason so the peer (and the reader) can see what went wrong. It is owed like
     // a reply (see dataToSend), so messages that arrived before the violation can still be answered.

@@ -44,6 +44,48 @@ describe("decodeStream", () => {
     expect(result.waitingFor).toBeNull();
   });
 
+  test("a text frame whose byte is not UTF-8 is that frame's fault, and called invalid, not 'not text'", () => {
+    const result = decodeStream(hex("81 81 00 00 00 00 ff"));
+    expect(result.error).toMatchObject({ code: "invalid-utf8", closeCode: 1007 });
+    expect(result.frames).toHaveLength(1);
+    expect(result.errorFrame).toBe(0);
+    expect(result.frames[0]).toMatchObject({ opcode: 1, textProblem: "invalid" });
+    expect(result.frames[0]!.text).toBeUndefined();
+  });
+
+  test("a header that breaks a rule belongs to the frame after those listed", () => {
+    // A first fragment (no message yet), then a reserved opcode: the fragment is not to blame.
+    const result = decodeStream(hex("01 03 48 65 6c 83 00"), { role: "client" });
+    expect(result.frames).toHaveLength(1);
+    expect(result.error).toMatchObject({ code: "reserved-opcode" });
+    expect(result.errorFrame).toBe(1);
+    expect(decodeStream(hex("81 05 48 65 6c 6c 6f")).errorFrame).toBe(0);
+    expect(decodeStream(hex("81 85 37 fa 21 3d 7f 9f 4d 51 58")).errorFrame).toBeNull();
+  });
+
+  test("a fragment cut inside a character is 'cut'; a message that ends inside one is invalid at its last frame", () => {
+    const euro = utf8("€");
+    const cut = decodeStream(
+      new Uint8Array([...encodeFrame({ opcode: 1, fin: false, payload: euro.subarray(0, 1) }), ...encodeFrame({ opcode: 0, payload: euro.subarray(1) })]),
+      { role: "client" },
+    );
+    expect(cut.frames.map((frame) => frame.textProblem)).toEqual(["cut", "cut"]);
+    const unfinished = decodeStream(
+      new Uint8Array([...encodeFrame({ opcode: 1, fin: false, payload: utf8("ok") }), ...encodeFrame({ opcode: 0, payload: euro.subarray(0, 2) })]),
+      { role: "client" },
+    );
+    expect(unfinished.frames.map((frame) => [frame.text, frame.textProblem])).toEqual([["ok", undefined], [undefined, "invalid"]]);
+    expect(unfinished.errorFrame).toBe(1);
+    expect(decodeStream(hex("82 01 ff"), { role: "client" }).frames[0]).not.toHaveProperty("textProblem");
+  });
+
+  test("a Close frame with a code that may not be sent still shows the code it carries", () => {
+    const result = decodeStream(hex("88 04 03 ed 68 69"), { role: "client" });
+    expect(result.error).toMatchObject({ code: "invalid-close-code" });
+    expect(result.errorFrame).toBe(0);
+    expect(result.frames[0]).toMatchObject({ closeCode: 1005, closeReason: "hi" });
+  });
+
   test("a truncated stream says which field it stops in", () => {
     expect(decodeStream(hex("81")).waitingFor).toBe("header");
     expect(decodeStream(hex("81 fe 00")).waitingFor).toBe("extendedLength16");

@@ -77,6 +77,7 @@ export const usageErrorCodes = [
   "invalid-opcode",
   "invalid-masking-key",
   "close-code-not-sendable",
+  "close-reason-without-code",
   "close-reason-too-long",
   "control-payload-too-long",
   "invalid-hex",
@@ -92,8 +93,12 @@ export const errorCodes: readonly ErrorCode[] = [
   ...usageErrorCodes,
 ];
 
-/** RFC 6455 section that each frame-level rule comes from. */
-const frameErrorSections: Record<FrameErrorCode, string> = {
+/**
+ * Where the rule behind each error code is written, one place per code: an RFC 6455 section
+ * ("5.1"), another RFC's section ("RFC 9112 §3.2"), or null for a limit or an input format of our
+ * own. The UI strings `error.<code>` cite exactly this reference, once (tests/unit/error-references.test.ts).
+ */
+export const errorSections: Record<ErrorCode, string | null> = {
   "unmasked-client-frame": "5.1",
   "masked-server-frame": "5.1",
   "reserved-bits": "5.2",
@@ -111,7 +116,44 @@ const frameErrorSections: Record<FrameErrorCode, string> = {
   "message-too-big": "10.4",
   "frame-too-big": "10.4",
   "too-many-fragments": "10.4",
+  // 1008, the code this limit closes with, is defined in 7.4.1.
   "rate-limit-exceeded": "7.4.1",
+  "malformed-head": "4.2.1",
+  "method-not-get": "4.2.1",
+  "http-version": "4.2.1",
+  "host-missing": "4.2.1",
+  "host-invalid": "RFC 9112 §3.2",
+  "host-mismatch": "RFC 9112 §3.2.2",
+  "upgrade-not-websocket": "4.2.1",
+  "connection-not-upgrade": "4.2.1",
+  "key-missing": "4.2.1",
+  // The server's rule (4.2.1, item 5), which these codes report; 4.1 is how a client makes the key.
+  "key-not-base64": "4.2.1",
+  "key-wrong-length": "4.2.1",
+  "version-missing": "4.2.1",
+  // 4.4: a version the server does not speak is answered with 426 and the versions it does.
+  "version-unsupported": "4.4",
+  "protocols-invalid": "4.1",
+  "extensions-invalid": "9.1",
+  "origin-forbidden": "10.2",
+  "response-malformed": "4.1",
+  "response-head-too-large": null,
+  "response-status": "4.1",
+  "response-upgrade": "4.1",
+  "response-connection": "4.1",
+  "accept-missing": "4.1",
+  "accept-mismatch": "4.1",
+  "protocol-unrequested": "4.1",
+  "extension-unrequested": "4.1",
+  "invalid-state": "5.5.1",
+  "invalid-opcode": null,
+  "invalid-masking-key": null,
+  "close-code-not-sendable": "7.4",
+  "close-reason-without-code": "5.5.1",
+  // 5.5: a control frame's payload is at most 125 bytes, 2 of which the code takes.
+  "close-reason-too-long": "5.5",
+  "control-payload-too-long": "5.5",
+  "invalid-hex": null,
 };
 
 /** A peer broke RFC 6455 after the handshake: the connection fails with `closeCode`. */
@@ -125,7 +167,8 @@ export class WebSocketError extends Error {
     this.name = new.target.name;
     this.code = code;
     this.closeCode = frameErrorCodes[code];
-    this.section = frameErrorSections[code];
+    // Every frame-level rule is in RFC 6455.
+    this.section = errorSections[code]!;
   }
 }
 
@@ -148,14 +191,15 @@ export type HandshakeStatus = 400 | 403 | 405 | 426 | null;
 export class HandshakeError extends Error {
   readonly code: HandshakeErrorCode;
   readonly status: HandshakeStatus;
-  readonly section: string;
+  /** `errorSections[code]`: an RFC 6455 section, or another RFC's cited in full. */
+  readonly section: string | null;
 
-  constructor(code: HandshakeErrorCode, status: HandshakeStatus, section: string, message: string) {
+  constructor(code: HandshakeErrorCode, status: HandshakeStatus, message: string) {
     super(message);
     this.name = "HandshakeError";
     this.code = code;
     this.status = status;
-    this.section = section;
+    this.section = errorSections[code];
   }
 }
 

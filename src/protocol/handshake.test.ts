@@ -239,7 +239,7 @@ describe("reading why a server refused the upgrade", () => {
   };
 
   test("a 403 from httpErrorFor gives back its stable code and first line", () => {
-    const { head, body } = split(httpErrorFor(new HandshakeError("origin-forbidden", 403, "10.2", "origin http://evil is not allowed")));
+    const { head, body } = split(httpErrorFor(new HandshakeError("origin-forbidden", 403, "origin http://evil is not allowed")));
     expect(readRefusal(head, body, false)).toEqual({ code: "origin-forbidden", line: "origin-forbidden: origin http://evil is not allowed" });
   });
 

@@ -168,7 +168,7 @@ function parseHeaderLines(lines: string[], fail: (message: string) => HandshakeE
  * @throws HandshakeError `malformed-head` (400).
  */
 export function parseRequestHead(input: string | Uint8Array): RequestHead {
-  const fail = (message: string) => new HandshakeError("malformed-head", 400, "4.2.1", message);
+  const fail = (message: string) => new HandshakeError("malformed-head", 400, message);
   const [requestLine = "", ...lines] = headLines(input);
   const match = /^(\S+) (\S+) HTTP\/(\d+\.\d+)$/.exec(requestLine);
   if (!match) throw fail(`malformed request line: ${JSON.stringify(requestLine)}`);
@@ -180,7 +180,7 @@ export function parseRequestHead(input: string | Uint8Array): RequestHead {
  * @throws HandshakeError `response-malformed` (client side, status null).
  */
 export function parseResponseHead(input: string | Uint8Array): ResponseHead {
-  const fail = (message: string) => new HandshakeError("response-malformed", null, "4.1", message);
+  const fail = (message: string) => new HandshakeError("response-malformed", null, message);
   const [statusLine = "", ...lines] = headLines(input);
   const match = /^HTTP\/(\d+\.\d+) (\d{3})(?: (.*))?$/.exec(statusLine);
   if (!match) throw fail(`malformed status line: ${JSON.stringify(statusLine)}`);
@@ -215,7 +215,7 @@ export function parseProtocols(value: string | undefined): string[] {
     .filter((name) => name !== "");
   for (const [index, name] of names.entries()) {
     if (!TOKEN.test(name) || names.indexOf(name) !== index) {
-      throw new HandshakeError("protocols-invalid", 400, "4.1", `bad subprotocol name ${JSON.stringify(name)}`);
+      throw new HandshakeError("protocols-invalid", 400, `bad subprotocol name ${JSON.stringify(name)}`);
     }
   }
   return names;
@@ -240,7 +240,7 @@ export function parseExtensions(value: string | undefined): ExtensionOffer[] {
   const text = value ?? "";
   let i = 0;
   const fail = (what: string) =>
-    new HandshakeError("extensions-invalid", 400, "9.1", `${what} at position ${i} of ${JSON.stringify(text)}`);
+    new HandshakeError("extensions-invalid", 400, `${what} at position ${i} of ${JSON.stringify(text)}`);
   const skipSpace = () => {
     while (text[i] === " " || text[i] === "\t") i++;
   };
@@ -339,7 +339,7 @@ export interface ClientRequestCheck {
 function check<Id extends string>(
   id: Id,
   value: string | null,
-  failure: [HandshakeErrorCode, HandshakeStatus, string, string] | null,
+  failure: [HandshakeErrorCode, HandshakeStatus, string] | null,
 ): HandshakeCheck<Id> {
   const error = failure ? new HandshakeError(...failure) : null;
   return { id, passed: error === null, value, error };
@@ -370,42 +370,42 @@ export function checkClientRequest(
   const get = (name: string) => request.headers.get(name) ?? null;
   const checks: Array<HandshakeCheck<RequestCheckId>> = [];
   checks.push(
-    check("method", request.method, request.method === "GET" ? null : ["method-not-get", 405, "4.2.1", `method ${request.method} is not GET`]),
+    check("method", request.method, request.method === "GET" ? null : ["method-not-get", 405, `method ${request.method} is not GET`]),
   );
   const [major = 0, minor = 0] = request.httpVersion.split(".").map(Number);
   // 4.2.1 asks for "HTTP/1.1 or higher", but a request line is HTTP/1.x (RFC 9112 §2.3): HTTP/2
   // has none, and carries WebSockets by other means (RFC 8441).
   checks.push(
     check("http-version", `HTTP/${request.httpVersion}`, major === 1 && minor >= 1 ? null : [
-      "http-version", 400, "4.2.1", `HTTP/${request.httpVersion} is not HTTP/1.1`,
+      "http-version", 400, `HTTP/${request.httpVersion} is not HTTP/1.1`,
     ]),
   );
   checks.push(hostCheck(request));
   const upgrade = get("upgrade");
   checks.push(
     check("upgrade", upgrade, asksForWebSocket(upgrade ?? undefined) ? null : [
-      "upgrade-not-websocket", 400, "4.2.1", "upgrade header does not name websocket",
+      "upgrade-not-websocket", 400, "upgrade header does not name websocket",
     ]),
   );
   const connection = get("connection");
   checks.push(
     check("connection", connection, tokenList(connection ?? undefined).includes("upgrade") ? null : [
-      "connection-not-upgrade", 400, "4.2.1", "connection header has no upgrade token",
+      "connection-not-upgrade", 400, "connection header has no upgrade token",
     ]),
   );
   const key = get("sec-websocket-key");
   const problem = keyProblem(key);
-  checks.push(check("key", key, problem ? [problem, 400, "4.2.1", keyMessages[problem]] : null));
+  checks.push(check("key", key, problem ? [problem, 400, keyMessages[problem]] : null));
   const version = get("sec-websocket-version");
   checks.push(
-    check("version", version, version === null ? ["version-missing", 426, "4.4", "no sec-websocket-version header"]
+    check("version", version, version === null ? ["version-missing", 426, "no sec-websocket-version header"]
       : version.trim() === WEBSOCKET_VERSION ? null
-      : ["version-unsupported", 426, "4.4", `version ${version} is not 13`]),
+      : ["version-unsupported", 426, `version ${version} is not 13`]),
   );
   if (options.allowedOrigins) {
     const origin = get("origin");
     const allowed = origin === null || options.allowedOrigins.includes(origin);
-    checks.push(check("origin", origin, allowed ? null : ["origin-forbidden", 403, "10.2", `origin ${origin} is not allowed`]));
+    checks.push(check("origin", origin, allowed ? null : ["origin-forbidden", 403, `origin ${origin} is not allowed`]));
   }
   const protocolHeader = get("sec-websocket-protocol");
   const [offeredProtocols, protocolError] = attempt(() => parseProtocols(protocolHeader ?? undefined), []);
@@ -439,12 +439,12 @@ const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9\-._~!$&'()*+;=%]+)(?::\d*)?$/i;
 function hostCheck(request: RequestHead): HandshakeCheck<"host"> {
   const lines = request.rawHeaders.filter(([name]) => name.toLowerCase() === "host");
   const host = lines.length === 1 ? lines[0]![1] : (request.headers.get("host") ?? null);
-  if (lines.length === 0) return check("host", null, ["host-missing", 400, "4.2.1", "no host header"]);
-  if (lines.length > 1) return check("host", host, ["host-invalid", 400, "4.2.1", "more than one host header"]);
-  if (!HOST.test(host!)) return check("host", host, ["host-invalid", 400, "4.2.1", `host ${JSON.stringify(host)} is not a host[:port]`]);
+  if (lines.length === 0) return check("host", null, ["host-missing", 400, "no host header"]);
+  if (lines.length > 1) return check("host", host, ["host-invalid", 400, "more than one host header"]);
+  if (!HOST.test(host!)) return check("host", host, ["host-invalid", 400, `host ${JSON.stringify(host)} is not a host[:port]`]);
   const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(request.target)?.[1];
   if (authority !== undefined && authority.toLowerCase() !== host!.toLowerCase()) {
-    return check("host", host, ["host-mismatch", 400, "4.2.1", `the target names ${authority}, the host header ${host}`]);
+    return check("host", host, ["host-mismatch", 400, `the target names ${authority}, the host header ${host}`]);
   }
   return check("host", host, null);
 }
@@ -633,32 +633,32 @@ export async function checkServerResponse(
   const checks: Array<HandshakeCheck<ResponseCheckId>> = [];
   checks.push(
     check("status", String(response.status), response.status === 101 ? null : [
-      "response-status", null, "4.1", `status ${response.status} is not 101`,
+      "response-status", null, `status ${response.status} is not 101`,
     ]),
   );
   const upgrade = get("upgrade");
   checks.push(
     check("upgrade", upgrade, upgrade?.trim().toLowerCase() === "websocket" ? null : [
-      "response-upgrade", null, "4.1", "upgrade header is not websocket",
+      "response-upgrade", null, "upgrade header is not websocket",
     ]),
   );
   const connection = get("connection");
   checks.push(
     check("connection", connection, tokenList(connection ?? undefined).includes("upgrade") ? null : [
-      "response-connection", null, "4.1", "connection header has no upgrade token",
+      "response-connection", null, "connection header has no upgrade token",
     ]),
   );
   const accept = get("sec-websocket-accept");
   const expectedAccept = await computeAccept(expected.key);
   checks.push(
-    check("accept", accept, accept === null ? ["accept-missing", null, "4.1", "no sec-websocket-accept header"]
+    check("accept", accept, accept === null ? ["accept-missing", null, "no sec-websocket-accept header"]
       : accept.trim() === expectedAccept ? null
-      : ["accept-mismatch", null, "4.1", `sec-websocket-accept ${accept} is not ${expectedAccept}`]),
+      : ["accept-mismatch", null, `sec-websocket-accept ${accept} is not ${expectedAccept}`]),
   );
   const protocol = get("sec-websocket-protocol");
   checks.push(
     check("protocol", protocol, protocol === null || (expected.protocols ?? []).includes(protocol.trim()) ? null : [
-      "protocol-unrequested", null, "4.1", `server chose subprotocol ${protocol} that was not offered`,
+      "protocol-unrequested", null, `server chose subprotocol ${protocol} that was not offered`,
     ]),
   );
   const extensionHeader = get("sec-websocket-extensions");
@@ -669,8 +669,8 @@ export async function checkServerResponse(
     passed: !extensionError && !unrequested,
     value: extensionHeader,
     error: unrequested
-      ? new HandshakeError("extension-unrequested", null, "4.1", `server chose extension ${unrequested.name} that was not offered`)
-      : extensionError && new HandshakeError("extensions-invalid", null, "9.1", extensionError.message),
+      ? new HandshakeError("extension-unrequested", null, `server chose extension ${unrequested.name} that was not offered`)
+      : extensionError && new HandshakeError("extensions-invalid", null, extensionError.message),
   });
   const error = checks.find((c) => c.error)?.error ?? null;
   return { ok: error === null, checks, error, response, protocol: protocol?.trim() ?? null, extensions };

@@ -339,7 +339,7 @@ export class SandboxEndpoint {
     if (typeof check !== "function" || origin === undefined) return null;
     if (check(origin, request.headers.get("host") ?? null)) return null;
     // 10.2: a server that checks origins answers a disallowed one with an HTTP error, e.g. 403.
-    return new HandshakeError("origin-forbidden", 403, "10.2", `origin ${origin} is not allowed`);
+    return new HandshakeError("origin-forbidden", 403, `origin ${origin} is not allowed`);
   }
 
   private reject(path: string | null, status: number, code: HandshakeErrorCode | SandboxErrorCode, message: string, response?: string): void {

@@ -3,6 +3,7 @@ import { useId } from "react";
 import type { Lang, UiKey } from "../i18n/index.ts";
 import { translator } from "../i18n/index.ts";
 import {
+  CloseCode,
   HexError,
   decodeStream,
   frameSegments,
@@ -116,7 +117,7 @@ export default function FrameDecoder({ lang }: { lang: Lang }) {
   );
 }
 
-function DecodeReport({
+export function DecodeReport({
   lang,
   bytes,
   result,
@@ -128,10 +129,12 @@ function DecodeReport({
   receiver: Receiver;
 }) {
   const t = translator(lang);
-  const { frames, messages, error, waitingFor } = result;
+  const { frames, messages, error, errorFrame, waitingFor } = result;
   const used = frames.reduce((sum, frame) => sum + (frame.bytes?.length ?? 0), 0);
   const rest = bytes.subarray(used);
-  const restNumber = frames.length + 1;
+  // The frame whose header broke a rule, or that is cut short, is not listed: its bytes are shown as far as they go.
+  const headerBroke = error !== null && errorFrame === frames.length;
+  const controls = messages.filter((message) => message.type !== "text" && message.type !== "binary").length;
 
   const summary = error
     ? t("frameDecoder.summaryError", { frames: frames.length, closeCode: error.closeCode })
@@ -139,7 +142,7 @@ function DecodeReport({
       ? t("frameDecoder.summaryWaiting", { frames: frames.length, field: t(`field.${waitingFor}`) })
       : bytes.length === 0
         ? t("frameDecoder.empty")
-        : t("frameDecoder.summaryOk", { frames: frames.length, messages: messages.length });
+        : t("frameDecoder.summaryOk", { frames: frames.length, messages: messages.length - controls, controls });
 
   return (
     <>
@@ -152,22 +155,25 @@ function DecodeReport({
       {error && (
         <div className="widget-error" data-testid="frame-decoder-error" data-close-code={error.closeCode}>
           <p>
-            <strong>{t("frameDecoder.violation", { n: restNumber })}</strong> <ErrorText lang={lang} code={error.code} />
+            <strong>{t("frameDecoder.violation", { n: (errorFrame ?? frames.length) + 1 })}</strong>{" "}
+            <ErrorText lang={lang} code={error.code} />
           </p>
-          <p>
-            {t(`frameDecoder.mustClose.${receiver}`, { closeCode: error.closeCode })}{" "}
-            {t("frameDecoder.section", { section: error.section })}
-          </p>
+          <p>{t(`frameDecoder.mustClose.${receiver}`, { closeCode: error.closeCode })}</p>
         </div>
       )}
       {waitingFor && (
         <p className="widget-note" data-testid="frame-decoder-waiting">
-          {t("frameDecoder.waitingFor", { n: restNumber, field: t(`field.${waitingFor}`) })}
+          {t("frameDecoder.waitingFor", { n: frames.length + 1, field: t(`field.${waitingFor}`) })}
         </p>
       )}
-      {(error || waitingFor) && rest.length > 0 && (
-        <ByteGroups lang={lang} bytes={rest} segments={frameSegments(rest)} />
-      )}
+      {rest.length > 0 &&
+        (headerBroke || waitingFor ? (
+          <ByteGroups lang={lang} bytes={rest} segments={frameSegments(rest)} />
+        ) : (
+          <p className="widget-note" data-testid="frame-decoder-unread">
+            {t("frameDecoder.unread", { count: rest.length })}
+          </p>
+        ))}
       {messages.length > 0 && (
         <div>
           <p className="widget-label">{t("frameDecoder.messages")}</p>
@@ -209,7 +215,15 @@ function MessageLine({ lang, message }: { lang: Lang; message: DecodedMessage })
         </>
       );
     case "close":
-      return <>{t("frameDecoder.message.close", { code: message.code, reason: message.reason })}</>;
+      // 7.4.1: 1005 is never sent; it is what the application is told when the Close carried no code.
+      if (message.code === CloseCode.NoStatusReceived) return <>{t("frameDecoder.message.closeNoCode")}</>;
+      return (
+        <>
+          {message.reason === ""
+            ? t("frameDecoder.message.closeNoReason", { code: message.code })
+            : t("frameDecoder.message.close", { code: message.code, reason: message.reason })}
+        </>
+      );
   }
 }
 
@@ -235,7 +249,8 @@ function FrameTable({ lang, frame, number }: { lang: Lang; frame: DecodedFrame; 
   ]);
   if (frame.text !== undefined) rows.push([t("frameDecoder.payloadText"), frame.text, ""]);
   else if (frame.payload.length > 0 && frame.closeCode === undefined) {
-    rows.push([t("frameDecoder.payloadText"), displayText(frame.payload.subarray(0, PAYLOAD_PREVIEW_BYTES)), t("frameDecoder.notText")]);
+    const why = frame.textProblem === "invalid" ? "textInvalid" : frame.textProblem === "cut" ? "textCut" : "notText";
+    rows.push([t("frameDecoder.payloadText"), displayText(frame.payload.subarray(0, PAYLOAD_PREVIEW_BYTES)), t(`frameDecoder.${why}`)]);
   }
   if (frame.closeCode !== undefined) {
     rows.push([t("field.closeCode"), frame.closeCode === null ? "—" : String(frame.closeCode), ""]);

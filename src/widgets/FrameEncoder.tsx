@@ -209,7 +209,7 @@ function EncoderOutput({ lang, state, result }: { lang: Lang; state: EncoderStat
       <p className={check.error ? "widget-note status-bad" : "widget-note"}>
         {check.error ? (
           <>
-            {t(`frameEncoder.receiverRejects.${receiver}`, { closeCode: check.error.closeCode, section: check.error.section })}{" "}
+            {t(`frameEncoder.receiverRejects.${receiver}`, { closeCode: check.error.closeCode })}{" "}
             <ErrorText lang={lang} code={check.error.code} />
           </>
         ) : (

@@ -210,8 +210,7 @@ function CheckList<Id extends string>({
             {check.error && (
               <>
                 {" "}
-                <ErrorText lang={lang} code={check.error.code} />{" "}
-                {t("handshake.section", { section: check.error.section })}
+                <ErrorText lang={lang} code={check.error.code} />
                 {check.error.status !== null && ` ${t("handshake.status", { status: check.error.status })}`}
               </>
             )}

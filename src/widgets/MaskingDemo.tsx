@@ -12,7 +12,9 @@ import { useHashState } from "./shared/useHashState.ts";
 const HASH_NAME = "masking";
 // A table column per byte: beyond this the demo stops being readable, so the input is capped.
 const MAX_PAYLOAD_BYTES = 64;
-const STEP_MS = 700;
+/** Milliseconds per byte at each speed: slow enough to follow one XOR, or all 64 bytes in about 5 s. */
+const speeds = { slow: 700, medium: 250, fast: 80 } as const;
+type Speed = keyof typeof speeds;
 
 /** RFC 6455 §5.7: "Hello" masked with 37 fa 21 3d; `step` is how many bytes are done (all of them). */
 const defaults = { payload: "Hello", maskingKey: "37 fa 21 3d", step: 5 };
@@ -29,6 +31,7 @@ export default function MaskingDemo({ lang }: { lang: Lang }) {
   const id = useId();
   const [state, update] = useHashState(HASH_NAME, defaults);
   const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState<Speed>("medium");
 
   const payload = encoder.encode(state.payload).subarray(0, MAX_PAYLOAD_BYTES);
   let maskingKey: Uint8Array | null = null;
@@ -53,9 +56,9 @@ export default function MaskingDemo({ lang }: { lang: Lang }) {
       setPlaying(false);
       return;
     }
-    const timer = setTimeout(() => update({ step: step + 1 }), STEP_MS);
+    const timer = setTimeout(() => update({ step: step + 1 }), speeds[speed]);
     return () => clearTimeout(timer);
-  }, [playing, step, payload.length, update]);
+  }, [playing, step, payload.length, update, speed]);
 
   function play() {
     if (prefersReducedMotion()) {
@@ -76,7 +79,7 @@ export default function MaskingDemo({ lang }: { lang: Lang }) {
           key: hexByte(key[current % 4]!),
           result: hexByte(masked[current]!),
         })
-      : t("masking.stepStart");
+      : t(playing ? "masking.stepPlaying" : "masking.stepStart");
 
   return (
     <div className="widget" role="group" aria-label={t("masking.name")} data-widget="masking-demo">
@@ -130,6 +133,23 @@ export default function MaskingDemo({ lang }: { lang: Lang }) {
               </button>
             )}
             <span>{t("masking.progress", { step, count: payload.length })}</span>
+          </div>
+          <div className="widget-segmented" role="radiogroup" aria-label={t("masking.speed")}>
+            <span className="widget-label" aria-hidden="true">
+              {t("masking.speed")}
+            </span>
+            {(Object.keys(speeds) as Speed[]).map((name) => (
+              <label key={name}>
+                <input
+                  type="radio"
+                  name={`${id}-speed`}
+                  checked={speed === name}
+                  onChange={() => setSpeed(name)}
+                  data-testid={`masking-speed-${name}`}
+                />
+                <span>{t(`masking.speed.${name}`)}</span>
+              </label>
+            ))}
           </div>
           <p className="widget-summary" aria-live="polite">
             {stepLine}

@@ -173,6 +173,29 @@ for (const lang of ["en", "ru"] as const) {
       expect(await root.getByTestId("close-builder-description").textContent()).toContain(t(lang, "closeBuilder.code.1005"));
     });
 
+    test("§5.5.1: a reason without a code is refused because the reason needs a code", async () => {
+      const page = await openPlayground(lang);
+      const root = await widget(page, "close-builder");
+      await root.getByTestId("close-builder-code").fill("");
+      await root.getByTestId("close-builder-reason").fill("bye");
+      const error = await root.getByTestId("close-builder-error").textContent();
+      expect(error).toContain(t(lang, "error.close-reason-without-code"));
+      expect(error).not.toContain(t(lang, "error.close-code-not-sendable"));
+    });
+
+    test("the masking demo says it is playing, and plays faster at a higher speed", async () => {
+      const page = await openPlayground(lang, `#masking=${encodeURIComponent(JSON.stringify({ payload: "x".repeat(64), maskingKey: "37 fa 21 3d", step: 0 }))}`);
+      const root = await widget(page, "masking-demo");
+      await expect.poll(() => root.getByTestId("masking-payload").inputValue()).toBe("x".repeat(64));
+      await root.getByTestId("masking-speed-fast").check();
+      await root.getByRole("button", { name: t(lang, "masking.play") }).click();
+      const line = root.locator(".widget-summary");
+      expect(await line.textContent()).not.toBe(t(lang, "masking.stepStart"));
+      // 64 bytes at the fast speed take about 5 s (45 s at the old single speed).
+      await expect.poll(() => root.getByRole("button", { name: t(lang, "masking.play") }).count(), { timeout: 15_000 }).toBe(1);
+      expect(await root.textContent()).toContain(t(lang, "masking.progress", { step: 64, count: 64 }));
+    });
+
     test("the masking demo steps byte by byte from the keyboard", async () => {
       const page = await openPlayground(lang);
       const root = await widget(page, "masking-demo");
