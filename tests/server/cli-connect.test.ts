@@ -58,7 +58,7 @@ describe("ws-lab connect", () => {
     const result = await connect([`ws://${server.host}/echo`], "raw 81 05 48 65 6c 6c 6f\n");
     expect(result.stdout).toContain("→ FIN=1 RSV=000 opcode=0x1 (text) MASK=0 length=5\n  81 05 48 65 6c 6c 6f");
     expect(result.stdout).toContain("← close from the server: 1002 unmasked-client-frame");
-    expect(result.stdout).toContain("A client frame arrived without a mask (RFC 6455, §5.1)");
+    expect(result.stdout).toContain("A client frame arrived without a mask (§5.1)");
   });
 
   test("with no URL it talks to the virtual server in the same process", async () => {
