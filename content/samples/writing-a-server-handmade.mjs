@@ -39,43 +39,48 @@ function frame(opcode, payload) {
   return Buffer.concat([head, payload]);
 }
 
-function closeWith(socket, code) {
-  socket.end(frame(Opcode.close, Buffer.from([code >> 8, code & 0xff])));
-}
-
 function readFrames(socket) {
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   let buffered = Buffer.alloc(0);
+  // After our Close has gone out, whatever else the peer sends is read and dropped (7.1.1).
+  const finish = (closeFrame) => {
+    socket.removeListener("data", onData).resume();
+    socket.end(closeFrame);
+  };
+  const closeWith = (code) => finish(frame(Opcode.close, Buffer.from([code >> 8, code & 0xff])));
   socket.on("error", () => socket.destroy());
-  socket.on("data", (chunk) => {
+  socket.on("data", onData);
+  function onData(chunk) {
     buffered = Buffer.concat([buffered, chunk]);
     while (buffered.length >= 2) {
       const fin = buffered[0] & 0x80, rsv = buffered[0] & 0x70, opcode = buffered[0] & 0x0f;
       const masked = buffered[1] & 0x80;
       let length = buffered[1] & 0x7f, offset = 2;
-      if (rsv || !masked) return closeWith(socket, 1002); // 5.2, 5.1
-      if (length === 127) return closeWith(socket, 1009); // 64-bit lengths: too big for us
+      if (rsv || !masked) return closeWith(1002); // 5.2, 5.1
+      if (length === 127) return closeWith(1009); // 64-bit lengths: too big for us
       if (length === 126) {
         if (buffered.length < 4) return;
         length = buffered.readUInt16BE(2);
         offset = 4;
       }
-      if (opcode >= 0x8 && (!fin || length > 125)) return closeWith(socket, 1002); // 5.5
+      if (opcode >= 0x8 && (!fin || length > 125)) return closeWith(1002); // 5.5
       if (buffered.length < offset + 4 + length) return; // wait for the rest
       const maskingKey = buffered.subarray(offset, offset + 4);
       const payload = Buffer.from(buffered.subarray(offset + 4, offset + 4 + length));
       for (let i = 0; i < payload.length; i++) payload[i] ^= maskingKey[i % 4]; // 5.3
       buffered = buffered.subarray(offset + 4 + length);
 
-      if (!fin || opcode === 0x0 || opcode === 0x2) return closeWith(socket, 1003);
+      if (!fin || opcode === 0x0 || opcode === 0x2) return closeWith(1003);
       if (opcode === Opcode.ping) socket.write(frame(Opcode.pong, payload));
-      else if (opcode === Opcode.close) return socket.end(frame(Opcode.close, payload.subarray(0, 2)));
-      else if (opcode === Opcode.text) {
-        try { utf8.decode(payload); } catch { return closeWith(socket, 1007); }
+      else if (opcode === Opcode.close) {
+        if (payload.length === 1) return closeWith(1002); // 5.5.1: a code takes two bytes
+        return finish(frame(Opcode.close, payload.subarray(0, 2))); // echo the code, if any
+      } else if (opcode === Opcode.text) {
+        try { utf8.decode(payload); } catch { return closeWith(1007); }
         socket.write(frame(Opcode.text, payload));
-      } else if (opcode !== Opcode.pong) return closeWith(socket, 1002);
+      } else if (opcode !== Opcode.pong) return closeWith(1002);
     }
-  });
+  }
 }
 
 // --- demo: a raw TCP client, so every byte is visible ---
