@@ -4,6 +4,9 @@ import { FrameParser, type ParsedFrame } from "./parser.ts";
 import { MessageReader, type MessageEvent, type ReceiveOptions, type Role } from "./message.ts";
 import { encodeClosePayload } from "./close.ts";
 import { defaultRandomBytes, type RandomBytes } from "./random.ts";
+import { PerMessageDeflate } from "./deflate-context.ts";
+import type { DeflateCodec } from "./deflate-codec.ts";
+import type { DeflateParams } from "./deflate-negotiation.ts";
 
 /** Limits, negotiated features and the source of masking keys for one connection. */
 export interface ConnectionOptions<TextAsBytes extends boolean = false> extends ReceiveOptions {
@@ -25,6 +28,17 @@ export interface ConnectionOptions<TextAsBytes extends boolean = false> extends 
    * events, for an application that only wants messages.
    */
   frameEvents?: FrameEvents;
+  /**
+   * permessage-deflate as the handshake agreed it (RFC 7692), or unset for none: RSV1 then marks a
+   * compressed message, and `sendText`/`sendBinary` compress unless told not to. `codec` does the
+   * DEFLATE work (pako by default; the Node server passes node:zlib's).
+   */
+  deflate?: { params: DeflateParams; codec?: DeflateCodec } | null;
+}
+
+/** How one message is sent: `compress: false` sends it plain on a connection with permessage-deflate. */
+export interface SendOptions {
+  compress?: boolean;
 }
 
 /** How much of each incoming frame `eventsReceived` reports; see `ConnectionOptions.frameEvents`. */
@@ -35,8 +49,8 @@ export type ConnectionState = "open" | "closing" | "closed";
 
 /** A whole text message: decoded by default, its validated UTF-8 bytes with `textAsBytes: true`. */
 export type TextEvent<TextAsBytes extends boolean = false> = TextAsBytes extends true
-  ? { type: "text"; utf8: Uint8Array }
-  : { type: "text"; data: string };
+  ? { type: "text"; utf8: Uint8Array; compressed?: true }
+  : { type: "text"; data: string; compressed?: true };
 
 /** What `eventsReceived` reports: every frame as it arrived (unless `frameEvents: "none"`), then what it meant. */
 export type ConnectionEvent<TextAsBytes extends boolean = false> =
@@ -67,6 +81,7 @@ const CONTROL_PAYLOAD_MAX = 125;
 const SEPARATE_PAYLOAD_MIN = 16 * 1024;
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 // What eventsReceived and dataToSend return when there is nothing: an idle connection holds no
 // arrays of its own. Frozen, because every connection hands out the same one.
@@ -95,6 +110,7 @@ export class Connection<TextAsBytes extends boolean = false> {
   private readonly autoPong: boolean;
   private readonly textAsBytes: boolean;
   private readonly frameEvents: FrameEvents;
+  private readonly deflate: PerMessageDeflate | null;
   // Created on the first event or frame after the previous hand-out (see NOTHING).
   private events: ConnectionEvent<TextAsBytes>[] | null = null;
   private outgoing: Uint8Array[] | null = null;
@@ -113,17 +129,24 @@ export class Connection<TextAsBytes extends boolean = false> {
 
   constructor(role: Role, options: ConnectionOptions<TextAsBytes> = {}) {
     this.role = role;
-    this.reader = new MessageReader(role, options);
+    const deflate = options.deflate;
+    this.deflate = deflate ? new PerMessageDeflate(role, deflate.params, deflate.codec) : null;
+    this.reader = new MessageReader(role, options, this.deflate);
     this.frameEvents = options.frameEvents ?? "parsed";
     this.parser = new FrameParser({
       rules: this.reader,
       maxFrameSize: options.maxFrameSize,
       retainBytes: this.frameEvents === "withBytes",
     });
-    this.holders = [this.parser, this.reader];
+    this.holders = this.deflate === null ? [this.parser, this.reader] : [this.parser, this.reader, this.deflate];
     this.randomBytes = options.randomBytes ?? defaultRandomBytes;
     this.autoPong = options.autoPong ?? true;
     this.textAsBytes = options.textAsBytes ?? false;
+  }
+
+  /** The permessage-deflate parameters in use, or null when the extension was not negotiated. */
+  get deflateParams(): DeflateParams | null {
+    return this.deflate?.params ?? null;
   }
 
   /** Where the closing handshake stands. */
@@ -234,19 +257,35 @@ export class Connection<TextAsBytes extends boolean = false> {
   }
 
   /**
-   * Sends a text message in one frame.
+   * Sends a text message in one frame, compressed when permessage-deflate is on (unless `compress: false`).
    * @throws InvalidStateError after our Close.
    */
-  sendText(text: string): void {
-    this.sendFrame({ opcode: Opcode.Text, payload: text });
+  sendText(text: string, options?: SendOptions): void {
+    this.sendMessage(Opcode.Text, text, options);
   }
 
   /**
-   * Sends a binary message in one frame.
+   * Sends a binary message in one frame, compressed when permessage-deflate is on (unless `compress: false`).
    * @throws InvalidStateError after our Close.
    */
-  sendBinary(data: Uint8Array): void {
-    this.sendFrame({ opcode: Opcode.Binary, payload: data });
+  sendBinary(data: Uint8Array, options?: SendOptions): void {
+    this.sendMessage(Opcode.Binary, data, options);
+  }
+
+  /**
+   * Sends a text (given as a string or its UTF-8) or binary message in one frame, compressed as `sendText` says.
+   * @throws InvalidStateError after our Close.
+   */
+  sendMessage(opcode: typeof Opcode.Text | typeof Opcode.Binary, payload: Uint8Array | string, options?: SendOptions): void {
+    const deflate = this.deflate;
+    if (deflate === null || options?.compress === false) {
+      this.sendFrame({ opcode, payload });
+      return;
+    }
+    this.assertCanSend();
+    const bytes = typeof payload === "string" ? encoder.encode(payload) : payload;
+    // RFC 7692 §6: RSV1 on the (only) frame says the payload is compressed.
+    this.sendFrame({ opcode, payload: deflate.compress(bytes), rsv1: true });
   }
 
   /**
@@ -362,7 +401,8 @@ export class Connection<TextAsBytes extends boolean = false> {
       return;
     }
     if (message.type === "text" && !this.textAsBytes) {
-      this.emit({ type: "text", data: decoder.decode(message.utf8) } as TextEvent<TextAsBytes>);
+      const data = decoder.decode(message.utf8);
+      this.emit((message.compressed ? { type: "text", data, compressed: true } : { type: "text", data }) as TextEvent<TextAsBytes>);
     } else {
       // The reader's own event is the one to report (text as its UTF-8 bytes with textAsBytes).
       this.emit(message as ConnectionEvent<TextAsBytes>);
@@ -375,6 +415,7 @@ export class Connection<TextAsBytes extends boolean = false> {
 
   private closeWasSent(): void {
     this.closeSent = true;
+    this.deflate?.stopSending();
     // An application that closes while a Close is owed sends its own code instead.
     this.owedClose = null;
     this.finishClosing();

@@ -32,8 +32,11 @@ export const frameErrorCodes = {
   "non-minimal-length": 1002,
   "close-payload-one-byte": 1002,
   "invalid-close-code": 1002,
+  "compressed-control": 1002,
+  "compressed-continuation": 1002,
   "invalid-utf8": 1007,
   "invalid-close-reason": 1007,
+  "invalid-compressed-data": 1007,
   "message-too-big": 1009,
   "frame-too-big": 1009,
   "too-many-fragments": 1009,
@@ -68,6 +71,7 @@ export const handshakeErrorCodes = [
   "accept-mismatch",
   "protocol-unrequested",
   "extension-unrequested",
+  "extension-params-invalid",
 ] as const;
 export type HandshakeErrorCode = (typeof handshakeErrorCodes)[number];
 
@@ -111,8 +115,11 @@ export const errorSections: Record<ErrorCode, string | null> = {
   "non-minimal-length": "5.2",
   "close-payload-one-byte": "5.5.1",
   "invalid-close-code": "7.4",
+  "compressed-control": "5.2",
+  "compressed-continuation": "5.2",
   "invalid-utf8": "8.1",
   "invalid-close-reason": "5.5.1",
+  "invalid-compressed-data": "9",
   "message-too-big": "10.4",
   "frame-too-big": "10.4",
   "too-many-fragments": "10.4",

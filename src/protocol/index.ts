@@ -14,3 +14,6 @@ export * from "./handshake.ts";
 export * from "./hex.ts";
 export * from "./base64.ts";
 export * from "./random.ts";
+export * from "./deflate-negotiation.ts";
+export * from "./deflate-codec.ts";
+export * from "./deflate-context.ts";

@@ -47,6 +47,13 @@ export interface HeaderRules {
    * fragment joins its message as it arrives), or null for an array of the frame's own.
    */
   payloadTarget(header: FrameHeader): GrowingBytes | null;
+  /**
+   * Called with each piece of an incomplete frame's payload once it is written (unmasked) into its
+   * buffer, `bytes[from, from + length)`, so a check can fail before the frame is whole; the piece
+   * that completes a frame is not reported (the frame itself comes next). Throws a WebSocketError
+   * to fail the frame.
+   */
+  payloadArrived(header: FrameHeader, bytes: Uint8Array, from: number, length: number): void;
 }
 
 /** What the parser checks while reading and what it keeps. */
@@ -165,10 +172,13 @@ export class FrameParser {
     while (pos < length) {
       if (this.state === "payload") {
         const take = Math.min(this.payloadLength - this.received, length - pos);
+        const from = this.targetStart + this.received;
         this.append(chunk, pos, take);
         pos += take;
         this.pos = pos;
         if (this.received === this.payloadLength) return this.finishFromTarget();
+        // The frame is still incomplete: what arrived can be checked now (text as it comes).
+        this.rules?.payloadArrived(this.current as FrameHeader, this.target!.bytes, from, take);
         continue;
       }
       if (this.headFill === 0 && length - pos >= 2) {
