@@ -25,7 +25,7 @@ import {
 import { createZlibCodec, zlibCodec } from "../../src/server/zlib-codec.ts";
 import { deflateRoundTrip } from "../helpers/deflate-round-trip.ts";
 
-const sha1 = (data: string) => createHash("sha1").update(data).digest();
+const sha1 = (data: Uint8Array) => createHash("sha1").update(data).digest();
 
 // What goes both ways: short, repetitive (back-references far into the window), larger than a
 // 256-byte window, binary, empty, and non-ASCII text.
