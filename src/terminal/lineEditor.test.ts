@@ -81,10 +81,44 @@ describe("LineEditor", () => {
     expect(ed.line).toBe("send c");
   });
 
-  test("pasted control characters are dropped, not inserted", () => {
+  test("typed control keys and escape sequences that edit nothing are ignored", () => {
     const { ed } = editor();
-    ed.feed("a\x00b\x1b[2Jc");
+    ed.feed("a\x00b\x1b[2Jc\x1b[15~");
     expect(ed.line).toBe("abc");
+  });
+
+  test("a bracketed paste keeps ESC sequences, C0 and C1 controls, and shows them as visible escapes", () => {
+    const { ed, written, reset, submitted } = editor();
+    reset();
+    ed.feed("\x1b[200~send \u001b[31mRED\t\u009b2J\u202eX\x1b[201~");
+    expect(ed.line).toBe("send \u001b[31mRED\t\u009b2J\u202eX");
+    // Nothing the terminal could act on is written: the line is drawn as escapes.
+    expect(written()).toContain("> send \\x1b[31mRED\\t\\x9b2J\\u202eX");
+    expect(written()).not.toMatch(/[\x80-\x9f\u202e]|\x1b\[31m/);
+    ed.feed("\r");
+    expect(submitted).toEqual(["send \u001b[31mRED\t\u009b2J\u202eX"]);
+  });
+
+  test("a bracketed paste split over several reads, with line breaks, submits each line", () => {
+    const { ed, submitted } = editor();
+    ed.feed("\x1b[200~send a\rsend \x1b");
+    ed.feed("[1mb\x1b[201~");
+    expect(submitted).toEqual(["send a"]);
+    expect(ed.line).toBe("send \x1b[1mb");
+    // After the paste, keys are keys again.
+    ed.feed("\x1b[D\x7f");
+    expect(ed.line).toBe("send \x1b[1b");
+  });
+
+  test("C1 controls and bidi overrides typed without a paste are shown escaped, and the cursor counts their width", () => {
+    const { ed, written, reset } = editor();
+    ed.feed("a\u0085b\u2066c");
+    expect(ed.line).toBe("a\u0085b\u2066c");
+    expect(written()).toContain("> a\\x85b\\u2066c");
+    reset();
+    ed.feed(LEFT);
+    // "> a\x85b\u2066" is 2 + 1 + 4 + 1 + 6 = 14 columns before the "c".
+    expect(written()).toBe("\r\x1b[14C");
   });
 
   test("output printed while typing goes above the prompt, and the line is redrawn", () => {

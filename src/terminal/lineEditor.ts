@@ -1,4 +1,5 @@
 import type { Completion } from "./commands.ts";
+import { visible } from "./visible.ts";
 
 /** What the editor needs from its host (xterm in the page). */
 export interface LineEditorHost {
@@ -51,6 +52,12 @@ const keys: Record<string, string> = {
   "\t": "complete",
 };
 
+/** Bracketed paste (xterm wraps pasted text in these once the editor turns the mode on, see PASTE_MODE_ON). */
+const PASTE_START = "\x1b[200~";
+const PASTE_END = "\x1b[201~";
+/** Written once by the host: from then on a paste arrives bracketed, so it can be told from keys. */
+export const PASTE_MODE_ON = "\x1b[?2004h";
+
 /** Splits terminal input into key sequences and runs of typed or pasted text. */
 export function tokenize(data: string): string[] {
   const tokens: string[] = [];
@@ -77,9 +84,19 @@ export function tokenize(data: string): string[] {
 }
 
 /**
+ * How a character of the line is drawn: through `visible`, like data received, so a pasted ESC,
+ * C1 control or bidi override is seen and cannot act on the terminal. The cursor moves over
+ * what is drawn, one character of the line at a time.
+ */
+function shown(char: string): string {
+  return visible(char);
+}
+
+/**
  * A readline for xterm: editing with arrows, Home/End, Backspace/Delete, history, Tab completion,
- * Ctrl+C to cancel the line; pasted text is inserted (a pasted newline submits the line). It keeps
- * track of where the input is on screen, so output can be printed above it and the line redrawn.
+ * Ctrl+C to cancel the line; pasted text is inserted as it is and shown visibly (a pasted newline
+ * submits the line). It keeps track of where the input is on screen, so output can be printed
+ * above it and the line redrawn.
  */
 export class LineEditor {
   private readonly host: LineEditorHost;
@@ -91,6 +108,8 @@ export class LineEditor {
   /** Whether the prompt and line are on screen, and the row of the cursor relative to the prompt. */
   private shown = false;
   private cursorRow = 0;
+  /** Inside a bracketed paste (which may span several `feed` calls). */
+  private pasting = false;
 
   constructor(host: LineEditorHost) {
     this.host = host;
@@ -121,13 +140,26 @@ export class LineEditor {
     if (this.shown) this.cursorRow = Math.floor(this.offset(this.cursor) / Math.max(1, this.host.columns()));
   }
 
-  /** Handles input from the terminal (keys, typed or pasted text). */
+  /**
+   * Handles input from the terminal (keys, typed or pasted text). A bracketed paste is taken
+   * literally: an ESC sequence, a tab or a C1 control in it becomes part of the line (shown as a
+   * visible escape, sent as pasted); only its line breaks act, each submitting a line.
+   */
   feed(data: string): void {
     for (const token of tokenize(data)) {
+      if (token === PASTE_START || token === PASTE_END) {
+        this.pasting = token === PASTE_START;
+        continue;
+      }
+      if (this.pasting) {
+        if (token === "\r" || token === "\n") this.enter();
+        else this.insert(token);
+        continue;
+      }
       const key = keys[token];
       if (key === undefined) {
         if (token[0]! >= " " && token !== "\x7f") this.insert(token);
-        continue; // other sequences (F-keys, a lone Escape) do nothing here
+        continue; // other sequences (F-keys, a lone Escape) and unbound control keys do nothing here
       }
       this.press(key);
     }
@@ -237,7 +269,9 @@ export class LineEditor {
 
   /** Screen offset of a line position, counted from the prompt's first column. */
   private offset(position: number): number {
-    return [...this.host.prompt()].length + position;
+    let width = [...this.host.prompt()].length;
+    for (let i = 0; i < position; i++) width += shown(this.chars[i]!).length;
+    return width;
   }
 
   private moveCursor(from: number, to: number): string {
@@ -265,7 +299,7 @@ export class LineEditor {
   private render(): string {
     const columns = Math.max(1, this.host.columns());
     const end = this.offset(this.chars.length);
-    let out = (this.host.styledPrompt?.() ?? this.host.prompt()) + this.line;
+    let out = (this.host.styledPrompt?.() ?? this.host.prompt()) + this.chars.map(shown).join("");
     // At the right margin the cursor waits to wrap; move it to the next row so the sums hold.
     if (end > 0 && end % columns === 0) out += "\r\n";
     this.cursorRow = Math.floor(end / columns);

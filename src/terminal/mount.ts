@@ -8,7 +8,7 @@ import terminalStylesheet from "./terminal.css?url";
 import { translator, type Lang } from "../i18n/index.ts";
 import { toAnsi } from "./ansi.ts";
 import { completeLine } from "./commands.ts";
-import { LineEditor } from "./lineEditor.ts";
+import { LineEditor, PASTE_MODE_ON } from "./lineEditor.ts";
 import { TerminalSession } from "./session.ts";
 import { LiveTransport } from "./transports/live.ts";
 import { openVirtual } from "./transports/virtual.ts";
@@ -153,6 +153,8 @@ export async function mountTerminal(container: HTMLElement, options: MountOption
   });
   themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
 
+  // Pastes arrive bracketed, so the editor takes their ESC sequences and controls as text.
+  term.write(PASTE_MODE_ON);
   session.welcome(true);
   editor.start();
 

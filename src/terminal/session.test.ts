@@ -114,6 +114,26 @@ describe("a scripted session on the virtual server", () => {
     expect(lines).toContain(`  ${t("ru", "error.unmasked-client-frame")}`);
   });
 
+  test("a pasted ESC sequence is sent as pasted and shown as escapes, in the echo and in problems that quote the line", async () => {
+    const { session, lines, settle } = console();
+    session.run("connect");
+    await settle(() => session.transport?.state === "open");
+    session.run("frames off");
+    lines.splice(0);
+    session.run("send \u001b[31mRED\u009b2J");
+    await settle(() => lines.length >= 2);
+    expect(lines).toEqual([
+      "→ text, 12 bytes: \\x1b[31mRED\\x9b2J",
+      "← text, 12 bytes: \\x1b[31mRED\\x9b2J",
+    ]);
+    session.run("\u001b[2Jsend hi");
+    session.run("connect \u001b]8;;http://evil.example/\u001b\\x");
+    session.run("raw 81 \u009b");
+    expect(lines.slice(2).filter((line) => /[\x00-\x1f\x7f-\x9f]/.test(line))).toEqual([]);
+    expect(lines[2]).toContain("\\x1b[2Jsend");
+    expect(lines[4]).toContain("\\x9b");
+  });
+
   test("commands that need a connection say so", () => {
     const { session, lines } = console();
     session.run("send hi");

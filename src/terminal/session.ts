@@ -330,8 +330,10 @@ export class TerminalSession {
     return hasKey(key) ? this.t(key) : code;
   }
 
+  /** A problem's parameters quote the reader's line (a pasted ESC included): shown, never obeyed. */
   private problem(problem: Problem): void {
-    this.print(this.t(problem.key, problem.params), "error");
+    const params = problem.params && Object.fromEntries(Object.entries(problem.params).map(([k, v]) => [k, typeof v === "string" ? visible(v) : v]));
+    this.print(this.t(problem.key, params), "error");
   }
 
   private print(text: string, tone: Span["tone"] = "plain"): void {

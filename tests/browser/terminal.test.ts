@@ -180,4 +180,23 @@ describe("the echo terminal on a lesson page", () => {
     await page.keyboard.press("Control+Shift+C");
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toMatch(/^raw <hex>\s*$/);
   });
+
+  test("pasted C1 controls, bidi overrides and ESC sequences are shown as escapes and sent as pasted", async () => {
+    const { page } = await browser.newPage({ permissions: ["clipboard-read", "clipboard-write"] });
+    await openTerminal(page, `${base}/en/playground/`, "en");
+    await typeLine(page, "connect");
+    await waitForScreen(page, "virtual:/echo> ");
+    await typeLine(page, "frames off");
+    await page.evaluate(() => navigator.clipboard.writeText("send \u009b41m\u009b2J\u001b[31mRED\u202eX"));
+    await page.keyboard.press("Control+V");
+    await waitForScreen(page, "virtual:/echo> send \\x9b41m\\x9b2J\\x1b[31mRED\\u202eX");
+    await page.keyboard.press("Enter");
+    const rows = await waitForScreen(page, `← ${t("en", "terminal.message.text", { count: 21 })}: \\x9b41m\\x9b2J\\x1b[31mRED\\u202eX`);
+    // Nothing was cleared or painted: the greeting is still there and no cell is drawn red.
+    expect(rows).toContain(t("en", "terminal.welcome"));
+    const red = await page.locator(".xterm-rows span").evaluateAll((spans) =>
+      spans.filter((span) => [...span.classList].some((c) => /^xterm-(bg|fg)-1$/.test(c))).length,
+    );
+    expect(red).toBe(0);
+  });
 });
