@@ -179,7 +179,7 @@ export function deflateOfferHeader(policy: DeflatePolicy = {}): string {
  * @throws HandshakeError `extension-params-invalid`.
  */
 export function readDeflateResponse(extensions: readonly ExtensionOffer[], offered: DeflatePolicy = {}): DeflateParams | null {
-  const fail = (why: string) => new HandshakeError("extension-params-invalid", null, "9.1", `permessage-deflate response: ${why}`);
+  const fail = (why: string) => new HandshakeError("extension-params-invalid", null, `permessage-deflate response: ${why}`);
   const responses = extensions.filter((extension) => extension.name.toLowerCase() === PERMESSAGE_DEFLATE);
   if (responses.length === 0) return null;
   if (responses.length > 1) throw fail("accepted more than once");

@@ -151,6 +151,7 @@ export const errorSections: Record<ErrorCode, string | null> = {
   "accept-missing": "4.1",
   "accept-mismatch": "4.1",
   "protocol-unrequested": "4.1",
+  "extension-params-invalid": "RFC 7692 §7.1",
   "extension-unrequested": "4.1",
   "invalid-state": "5.5.1",
   "invalid-opcode": null,
