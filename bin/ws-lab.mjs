@@ -1,14 +1,7 @@
 #!/usr/bin/env node
-// Launches the TypeScript CLI. Node 22.12-22.17 strips types only behind a flag, so rerun with it.
-import { spawnSync } from "node:child_process";
+// Launches the TypeScript CLI on the project's Node (scripts/runtime.mjs): `npx ws-lab` already
+// runs on it; `./bin/ws-lab.mjs` under an older node re-executes itself there.
 import { fileURLToPath } from "node:url";
+import { ensureRuntime } from "../scripts/runtime.mjs";
 
-if (!process.features.typescript && !process.env.WS_LAB_STRIP_TYPES) {
-  const result = spawnSync(
-    process.execPath,
-    ["--experimental-strip-types", "--disable-warning=ExperimentalWarning", fileURLToPath(import.meta.url), ...process.argv.slice(2)],
-    { stdio: "inherit", env: { ...process.env, WS_LAB_STRIP_TYPES: "1" } },
-  );
-  process.exit(result.status ?? 1);
-}
-await import("../src/cli/main.ts");
+if (!ensureRuntime(fileURLToPath(import.meta.url), "ws-lab")) await import("../src/cli/main.ts");

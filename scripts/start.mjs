@@ -1,30 +1,13 @@
 #!/usr/bin/env node
-// `npm start`: build the site if needed, then serve it with the WebSocket endpoints.
-import { spawn } from "node:child_process";
-import { join } from "node:path";
+// `npm start`: build the site if needed, then serve it with the WebSocket endpoints, on the
+// project's Node (scripts/runtime.mjs). package.json runs it with `exec`, so the signals npm
+// forwards (docker stop, systemd, CI) reach this process and not only the shell before it.
 import { fileURLToPath } from "node:url";
-import { buildIfNeeded } from "./build-if-needed.mjs";
+import { ensureRuntime } from "./runtime.mjs";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
-
-/**
- * Runs the ws-lab server (src/server/main.ts) in this process: dist/ and the WebSocket endpoints
- * on HOST:PORT (127.0.0.1:4321 unless overridden; `npm start -- --port 8080` works too).
- */
-async function serve() {
-  if (process.features.typescript) {
-    await import("../src/server/main.ts");
-    return;
-  }
-  // Node 22.12-22.17 strips types only behind a flag: run the server in a child that has it.
-  const child = spawn(
-    process.execPath,
-    ["--experimental-strip-types", "--disable-warning=ExperimentalWarning", join(root, "src/server/main.ts"), ...process.argv.slice(2)],
-    { cwd: root, stdio: "inherit" },
-  );
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+if (!ensureRuntime(fileURLToPath(import.meta.url), "ws-lab")) {
+  const { buildIfNeeded } = await import("./build-if-needed.mjs");
+  buildIfNeeded();
+  // src/server/main.ts reads its options from process.argv (`npm start -- --port 8080`).
+  await import("../src/server/main.ts");
 }
-
-buildIfNeeded();
-await serve();
