@@ -224,6 +224,36 @@ describe("a session on a live server", () => {
     ]);
   });
 
+  test("a live WebSocket that failed before opening says what a plain request to the same URL was answered", () => {
+    const { session, lines, live } = console();
+    session.run("connect /nope");
+    live().emit({ type: "unreachable", detail: null, probe: { status: 404, statusText: "Not Found\x1b[2J" } });
+    expect(lines.slice(-3)).toEqual([
+      t("en", "terminal.failedBeforeOpen", { url: "ws://127.0.0.1:4321/nope" }),
+      t("en", "terminal.probeAnswered", { status: 404, statusText: "Not Found\\x1b[2J" }),
+      t("en", "terminal.offerVirtual"),
+    ]);
+    session.run("connect ws://other.example/x");
+    live().emit({ type: "unreachable", detail: null, probe: null });
+    expect(lines.slice(-2)).toEqual([t("en", "terminal.probeUnknown"), t("en", "terminal.offerVirtual")]);
+    expect(lines.join(" ")).not.toContain(t("en", "terminal.unreachable", { url: "ws://127.0.0.1:4321/nope" }));
+  });
+
+  test("/inspect reports with hostile strings print escapes only, and a hostile handshake report prints as data", () => {
+    const { session, lines, live } = console();
+    session.run("connect /inspect");
+    lines.splice(0);
+    live().emit({
+      type: "inspect",
+      message: {
+        type: "handshake", requestLine: "GET /\x1b[2J HTTP/1.1", headers: [["X-\u009b31m", "\u202eevil\x1b]8;;http://evil.example/\x1b\\"]],
+        origin: null, key: "k", protocols: [], extensions: [], accept: "\x1b[31m", protocol: null,
+      },
+    });
+    expect(lines.filter((line) => /[\x00-\x1f\x7f-\x9f\u202a-\u202e]/.test(line))).toEqual([]);
+    expect(lines.join("\n")).toContain("X-\\x9b31m: \\u202eevil\\x1b]8;;http://evil.example/\\x1b\\\\");
+  });
+
   test("an unreachable server offers the virtual one", () => {
     const { session, lines, live } = console();
     session.run("connect ws://127.0.0.1:9/echo");

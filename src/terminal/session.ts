@@ -173,7 +173,17 @@ export class TerminalSession {
         this.options.onPromptChange?.();
         return;
       case "unreachable":
-        this.print(this.t("terminal.unreachable", { url: transport.url }) + (event.detail ? ` (${visible(event.detail)})` : ""), "error");
+        if (event.probe === undefined) {
+          this.print(this.t("terminal.unreachable", { url: transport.url }) + (event.detail ? ` (${visible(event.detail)})` : ""), "error");
+        } else {
+          this.print(this.t("terminal.failedBeforeOpen", { url: transport.url }), "error");
+          this.print(
+            event.probe
+              ? this.t("terminal.probeAnswered", { status: event.probe.status, statusText: visible(event.probe.statusText, { maxBytes: 80 }) })
+              : this.t("terminal.probeUnknown"),
+            "error",
+          );
+        }
         this.print(this.t("terminal.offerVirtual"), "muted");
         this.options.onPromptChange?.();
         return;
@@ -229,7 +239,7 @@ export class TerminalSession {
       fin: report.fin ? 1 : 0,
       rsv: [report.rsv1, report.rsv2, report.rsv3].map(Number).join(""),
       opcode: `0x${report.opcode.toString(16)}`,
-      name: report.opcodeName,
+      name: visible(report.opcodeName),
       mask: report.masked ? 1 : 0,
       length: report.payloadLength,
     });

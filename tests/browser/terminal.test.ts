@@ -1,5 +1,7 @@
+import type { AddressInfo } from "node:net";
 import type { Page, Response } from "playwright-core";
 import { describe, expect, inject, test } from "vitest";
+import { WebSocketServer } from "ws";
 import { browserForFile } from "./browser.ts";
 import { t, type Lang } from "../../src/i18n/index.ts";
 
@@ -90,6 +92,51 @@ for (const lang of ["en", "ru"] as const) {
     });
   });
 }
+
+describe("the echo terminal against hostile or missing servers", () => {
+  test("connect /nope, answered 404, says that a server answered and with what", async () => {
+    const { page } = await browser.newPage();
+    await openTerminal(page, `${base}/en/playground/`, "en");
+    await typeLine(page, "connect /nope");
+    const rows = await waitForScreen(page, t("en", "terminal.probeAnswered", { status: 404, statusText: "Not Found" }).slice(0, 60));
+    expect(rows).toMatch(/answered 404 Not Found/);
+    expect(rows).not.toContain("no WebSocket server answered");
+  });
+
+  test("a hostile /inspect server: malformed reports raise no error and no string from it reaches xterm raw", async () => {
+    // Each is a message a server at any URL ending in /inspect could send.
+    const frame = { type: "frame", fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: 1, opcodeName: "text", masked: true, maskingKey: "a1b2c3d4", payloadLength: 1, payloadHex: "41" };
+    const hostile = [
+      { ...frame, opcodeName: "\u001b[2J\u001b]8;;http://evil.example/\u001b\\LINK" },
+      { ...frame, opcode: undefined },
+      { type: "handshake", requestLine: "GET / HTTP/1.1", headers: null, origin: null, key: "k", protocols: [], extensions: [], accept: "a", protocol: null },
+      { ...frame, maskingKey: 12345678 },
+      { type: "handshake", requestLine: "GET /\u001b[31m HTTP/1.1", headers: [["X-\u009b", "\u202eRED\u001b]8;;http://evil.example/\u001b\\"]], origin: null, key: "k", protocols: [], extensions: [], accept: "\u001b[2J", protocol: null },
+    ].map((message) => JSON.stringify(message));
+    const server = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/inspect" });
+    await new Promise((resolve) => server.once("listening", resolve));
+    server.on("connection", (socket) => {
+      for (const message of hostile) socket.send(message);
+    });
+    try {
+      const { page } = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      await openTerminal(page, `${base}/en/playground/`, "en");
+      await typeLine(page, `connect ws://127.0.0.1:${(server.address() as AddressInfo).port}/inspect`);
+      const rows = await waitForScreen(page, "\\x1b[2J\\x1b]8;;http://evil.example/\\x1b\\\\LINK");
+      await waitForScreen(page, "X-\\x9b: \\u202eRED\\x1b]8;;http://evil.example/\\x1b\\\\");
+      await waitForScreen(page, "\\x1b[2J");
+      // Not cleared (the handshake is still on screen), no link planted, no uncaught error.
+      expect(rows).toContain("ws-lab> connect ws://127.0.0.1:");
+      expect(await page.locator(".xterm a, .xterm [href]").count()).toBe(0);
+      await page.mouse.move(0, 0);
+      expect(errors).toEqual([]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
 
 describe("the echo terminal on a lesson page", () => {
   test("xterm loads only when the terminal is opened (bytes before and after are reported)", async () => {

@@ -81,6 +81,10 @@ export const terminal = {
   "terminal.handshakeStatus": "The server answered {{status}} instead of 101 Switching Protocols.",
   "terminal.handshakeReason": "The server gave this reason: {{reason}}",
   "terminal.unreachable": "Cannot reach {{url}}: no WebSocket server answered",
+  "terminal.failedBeforeOpen": "The browser's WebSocket to {{url}} failed before it opened; a browser does not tell a page why.",
+  "terminal.probeAnswered":
+    "A server is there: a plain HTTP request for the same URL was answered {{status}} {{statusText}}. It did not accept the WebSocket upgrade at this path.",
+  "terminal.probeUnknown": "Nothing may listen there, the server may have refused the upgrade, or the address may be blocked.",
   "terminal.offerVirtual": "Type connect (with no URL) to use the virtual server in this page instead.",
   "terminal.notConnected": "Not connected. Type connect first.",
   "terminal.notOpen": "The connection is {{state}}; this needs an open one.",

@@ -88,6 +88,10 @@ export const terminal = {
   "terminal.handshakeStatus": "Сервер ответил {{status}} вместо 101 Switching Protocols.",
   "terminal.handshakeReason": "Причина, которую назвал сервер: {{reason}}",
   "terminal.unreachable": "Не удалось подключиться к {{url}}: WebSocket-сервер не ответил",
+  "terminal.failedBeforeOpen": "WebSocket браузера к {{url}} не открылся; браузер не сообщает странице причину.",
+  "terminal.probeAnswered":
+    "Сервер там есть: на обычный HTTP-запрос по тому же URL он ответил {{status}} {{statusText}}. Переход на WebSocket по этому пути он не принял.",
+  "terminal.probeUnknown": "Возможно, там ничего не слушает, сервер отклонил запрос на переход или адрес заблокирован.",
   "terminal.offerVirtual": "Введите connect (без URL), чтобы взять виртуальный сервер на этой странице.",
   "terminal.notConnected": "Нет соединения. Сначала введите connect.",
   "terminal.notOpen": "Соединение в состоянии «{{state}}»; нужно открытое.",

@@ -1,12 +1,32 @@
 import { parseInspectMessage } from "../../sandbox/index.ts";
 import type { Payload } from "../commands.ts";
-import type { Emit, Limitation, Transport, TransportState } from "./transport.ts";
+import type { Emit, HttpProbe, Limitation, Transport, TransportState } from "./transport.ts";
 
 const stateNames: Record<number, TransportState> = { 0: "connecting", 1: "open", 2: "closing", 3: "closed" };
 
 /** Close codes a page may pass to `WebSocket.close()` (WHATWG WebSockets: 1000 or 3000-4999). */
 export function browserMayClose(code: number | null): boolean {
   return code === null || code === 1000 || (code >= 3000 && code <= 4999);
+}
+
+/**
+ * A browser hides why a WebSocket failed before opening (a refused upgrade and no server look
+ * the same to the page). A GET of the same URL on this page's origin tells whether a server is
+ * there and what it answers a request without the upgrade; another origin is not asked (CSP and
+ * CORS would hide its answer anyway).
+ */
+async function probe(wsUrl: string): Promise<HttpProbe | null> {
+  const url = new URL(wsUrl);
+  url.protocol = url.protocol === "wss:" ? "https:" : "http:";
+  if (typeof location === "undefined" || url.origin !== location.origin) return null;
+  try {
+    const response = await fetch(url, { cache: "no-store", redirect: "manual", credentials: "same-origin" });
+    void response.body?.cancel();
+    // A redirect answered with redirect: "manual" is opaque (status 0): nothing to report.
+    return response.status > 0 ? { status: response.status, statusText: response.statusText } : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -60,7 +80,7 @@ export class LiveTransport implements Transport {
     });
     this.socket.addEventListener("message", (event: MessageEvent<string | ArrayBuffer>) => this.receive(event.data));
     this.socket.addEventListener("close", (event) => {
-      if (!this.opened) emit({ type: "unreachable", detail: null });
+      if (!this.opened) void probe(url).then((answer) => emit({ type: "unreachable", detail: null, probe: answer }));
       else emit({ type: "closed", code: event.code, reason: event.reason, wasClean: event.wasClean });
     });
   }

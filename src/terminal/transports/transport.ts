@@ -20,8 +20,12 @@ export type TransportEvent =
    * then `refusal` holds what its body said (virtual and tcp only: a browser hides refusals).
    */
   | { type: "handshake-failed"; code: string; status: number | null; refusal: HttpRefusal | null }
-  /** Nothing answered: a refused connection, or a browser WebSocket that failed before opening. */
-  | { type: "unreachable"; detail: string | null }
+  /**
+   * Nothing answered (a refused connection, with the system's `detail`), or a browser WebSocket
+   * failed before opening. A browser does not say why; `probe` is then what a plain HTTP GET of
+   * the same URL was answered (same origin only), or null when that could not be learnt.
+   */
+  | { type: "unreachable"; detail: string | null; probe?: HttpProbe | null }
   /** Bytes of frames on the wire, in either direction. */
   | { type: "wire"; direction: Direction; bytes: Uint8Array }
   | { type: "message"; payload: Payload }
@@ -34,6 +38,12 @@ export type TransportEvent =
   | { type: "closed"; code: number; reason: string; wasClean: boolean }
   /** A JSON report of `/inspect` about what the server saw on the wire (live only). */
   | { type: "inspect"; message: InspectMessage };
+
+/** The status line a server answered a plain HTTP request with. */
+export interface HttpProbe {
+  status: number;
+  statusText: string;
+}
 
 export type Emit = (event: TransportEvent) => void;
 
