@@ -1,21 +1,6 @@
-import { existsSync } from "node:fs";
 import { chromium, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import { afterAll, beforeAll, onTestFinished } from "vitest";
-
-/** Where Chromium lives: $CHROMIUM_PATH, else the Debian package's path. */
-export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(
-    (path): path is string => Boolean(path),
-  );
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) {
-    throw new Error(
-      `No Chromium found (looked at ${candidates.join(", ")}). The browser tests need one: ` +
-        "install it with `apt-get install -y chromium` or point CHROMIUM_PATH at a Chromium binary.",
-    );
-  }
-  return found;
-}
+import { chromiumPath } from "../helpers/chromium.ts";
 
 export interface TestBrowser {
   /** A fresh context and page; the running test fails if the page talks to any other origin. */

@@ -1,7 +1,8 @@
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import type { InspectFrame, InspectHandshake } from "../../src/sandbox/index.ts";
-import { chromiumPath, launchBrowser, type TestBrowser } from "./browser.ts";
+import { launchBrowser, type TestBrowser } from "./browser.ts";
+import { chromiumPath } from "../helpers/chromium.ts";
 
 const base = inject("BASE_URL");
 
