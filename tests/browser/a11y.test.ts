@@ -47,6 +47,15 @@ describe.each(["en", "ru"])("accessibility of the %s site chrome (axe, both them
     expect([...(await violationsIn(page, "light")), ...(await violationsIn(page, "dark"))]).toEqual([]);
   });
 
+  test("a lesson with words highlighted by a search result has no violations, links and code included", async () => {
+    const { page } = await browser.newPage({ bypassCSP: true });
+    // Words of the prose, of links ("RFC 6455 §1.1", "the masking lesson") and of code blocks.
+    await page.goto(`${base}/${lang}/what-is-websocket/?highlight=${lang === "en" ? "rfc+masking+websocket+http" : "rfc+маскировании+websocket+http"}`);
+    expect(await page.locator("mark.search-highlight").count()).toBeGreaterThan(2);
+    await page.addScriptTag({ path: axePath });
+    expect([...(await violationsIn(page, "light")), ...(await violationsIn(page, "dark"))]).toEqual([]);
+  });
+
   test("a lesson with its self-check feedback showing has no violations, on a desktop and on a phone", async () => {
     for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
       const { page } = await browser.newPage({ bypassCSP: true, viewport });

@@ -29,6 +29,7 @@ export const site = {
   "search.resultsLabel": "Matching lessons",
   "search.results": { one: "{{count}} lesson found", other: "{{count}} lessons found" },
   "search.noResults": "No lesson matches “{{query}}”",
+  "search.tooShort": "Type at least two letters",
   "search.loading": "Searching…",
   "search.failed": "Search could not load. Type again to retry.",
   "search.hintMove": "move",

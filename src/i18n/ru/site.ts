@@ -36,6 +36,7 @@ export const site = {
     other: "Найдено {{count}} урока",
   },
   "search.noResults": "Ни один урок не подходит под «{{query}}»",
+  "search.tooShort": "Наберите хотя бы две буквы",
   "search.loading": "Ищем…",
   "search.failed": "Поиск не загрузился. Наберите запрос ещё раз.",
   "search.hintMove": "выбор",

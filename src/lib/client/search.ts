@@ -1,5 +1,6 @@
 import { fill, pluralForm, type Plural } from "../../i18n/plural.ts";
 import { excerptRuns } from "../search-excerpt.ts";
+import { matchPage, queryTerms, searchableQuery, type PagefindFragment, type PageMatch } from "../search-results.ts";
 
 /** The parts of Pagefind's browser API (pagefind.js, 1.x) that the header search uses. */
 interface PagefindApi {
@@ -7,18 +8,18 @@ interface PagefindApi {
   debouncedSearch(term: string, options?: object, debounceMs?: number): Promise<{ results: PagefindResult[] } | null>;
 }
 interface PagefindResult {
-  data(): Promise<{ url: string; content: string; locations: number[]; meta: { title?: string } }>;
+  data(): Promise<PagefindFragment>;
 }
 
 interface Strings {
   /** The plural forms of "N lessons found", picked here by count. */
   results: Plural;
   noResults: string;
+  tooShort: string;
   loading: string;
   failed: string;
 }
 
-const MAX_RESULTS = 8;
 // Pagefind writes this file after `astro build`; a variable keeps the bundler from resolving it.
 const pagefindUrl = "/pagefind/pagefind.js";
 let pagefind: Promise<PagefindApi> | null = null;
@@ -72,21 +73,21 @@ function initSearchBox(box: HTMLElement): void {
     status.textContent = text;
   };
 
-  const renderOption = (result: Awaited<ReturnType<PagefindResult["data"]>>, index: number) => {
+  /** One option of the listbox: a link named by all of its text, title then excerpt, as it reads. */
+  const renderOption = (href: string, titleText: string, content: string, locations: readonly number[], kind: "page" | "section") => {
     const option = document.createElement("a");
-    option.href = result.url;
-    option.id = `${listbox.id}-${index}`;
-    option.className = "search-result";
+    option.href = href;
+    option.id = `${listbox.id}-${options.length}`;
+    option.className = `search-result search-result-${kind}`;
     option.tabIndex = -1;
     option.setAttribute("role", "option");
     option.setAttribute("aria-selected", "false");
-    // The option is named by all of its text, title then excerpt, just as it reads on screen.
     const title = document.createElement("span");
     title.className = "search-result-title";
-    title.textContent = result.meta.title ?? result.url;
+    title.textContent = titleText;
     const excerpt = document.createElement("span");
     excerpt.className = "search-result-excerpt";
-    for (const run of excerptRuns(result.content, result.locations)) {
+    for (const run of excerptRuns(content, locations)) {
       if (!run.marked) {
         excerpt.append(run.text);
         continue;
@@ -96,7 +97,21 @@ function initSearchBox(box: HTMLElement): void {
       excerpt.append(mark);
     }
     option.append(title, excerpt);
+    options.push(option);
     return option;
+  };
+
+  /** A lesson and its best sections, grouped under the lesson's title. */
+  const renderPage = (match: PageMatch, content: string) => {
+    const group = document.createElement("div");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", match.title);
+    group.className = "search-group";
+    group.append(renderOption(match.href, match.title, content, match.locations, "page"));
+    for (const section of match.sections) {
+      group.append(renderOption(section.href, section.title, content, section.locations, "section"));
+    }
+    return group;
   };
 
   const search = async () => {
@@ -109,17 +124,32 @@ function initSearchBox(box: HTMLElement): void {
       setOpen(false);
       return;
     }
+    const searchable = searchableQuery(query);
+    if (searchable === "") {
+      setActive(-1);
+      options = [];
+      listbox.replaceChildren();
+      say(strings.tooShort, { visible: true });
+      setOpen(document.activeElement === input);
+      return;
+    }
     try {
       const api = await loadPagefind();
-      const found = await api.debouncedSearch(query, {}, 120);
+      const found = await api.debouncedSearch(searchable, {}, 120);
       if (!found || id !== searchId) return; // a newer keystroke owns the list now
-      const data = await Promise.all(found.results.slice(0, MAX_RESULTS).map((result) => result.data()));
+      // Every page is shown: the status counts exactly what the list holds.
+      const data = await Promise.all(found.results.map((result) => result.data()));
       if (id !== searchId) return;
+      const terms = queryTerms(searchable);
       setActive(-1);
-      options = data.map(renderOption);
-      listbox.replaceChildren(...options);
-      const count = found.results.length;
-      if (options.length > 0) say(fill(pluralForm(document.documentElement.lang, strings.results, count), { count }), { visible: false });
+      options = [];
+      const groups = data.flatMap((fragment) => {
+        const match = matchPage(fragment, terms);
+        return match ? [renderPage(match, fragment.content)] : [];
+      });
+      listbox.replaceChildren(...groups);
+      const count = groups.length;
+      if (count > 0) say(fill(pluralForm(document.documentElement.lang, strings.results, count), { count }), { visible: false });
       else say(fill(strings.noResults, { query }), { visible: true });
     } catch {
       if (id !== searchId) return;
